@@ -17,19 +17,21 @@ export interface ErrorContext {
 export class PavedError extends Error {
   readonly exitCode: number;
   readonly context: ErrorContext;
+  /** The bare reason, without the file/field prefix that `message` carries. */
+  readonly reason: string;
 
-  constructor(message: string, exitCode: number, context: ErrorContext = {}) {
-    super(message);
+  constructor(reason: string, exitCode: number, context: ErrorContext = {}) {
+    const where = [context.file, context.field].filter(Boolean).join(': ');
+    super(where ? `${where}: ${reason}` : reason);
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.context = context;
+    this.reason = reason;
   }
 
-  /** One line (plus an optional hint line) naming where the problem is and what to do. */
+  /** The message (naming the file or field at fault) plus a hint line saying what to do. */
   describe(): string {
-    const where = [this.context.file, this.context.field].filter(Boolean).join(': ');
-    const head = where ? `${where}: ${this.message}` : this.message;
-    return this.context.hint ? `${head}\n  hint: ${this.context.hint}` : head;
+    return this.context.hint ? `${this.message}\n  hint: ${this.context.hint}` : this.message;
   }
 }
 

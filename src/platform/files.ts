@@ -35,14 +35,18 @@ export function fileError(err: unknown, file: string, what: string): InputError 
 /** Writes `data` to `file` atomically; secrets registered with the redactor are removed first. */
 export function writeFileAtomic(file: string, data: string | Buffer, options: { redact?: boolean } = {}): void {
   const dir = path.dirname(path.resolve(file));
-  fs.mkdirSync(dir, { recursive: true });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const body = typeof data === 'string' && options.redact !== false ? secrets.redact(data) : data;
   try {
+    fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(tmp, body);
     fs.renameSync(tmp, file);
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // the temporary file could not even be created
+    }
     throw new InputError(`cannot write output: ${(err as Error).message}`, { file });
   }
 }

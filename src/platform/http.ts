@@ -77,7 +77,7 @@ export function checkBaseUrl(raw: string, field = 'base-url'): URL {
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  throw new InputError(`${url.protocol}// is not allowed for ${url.host}`, {
+  throw new InputError(`${url.protocol}// is not allowed for ${url.host}: use https (plain http only on loopback)`, {
     field,
     hint: 'cloud APIs are called over https; plain http is accepted only on loopback (127.0.0.1, localhost, ::1) for test emulators',
   });
