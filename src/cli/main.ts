@@ -3,7 +3,6 @@
 
 import { parseArgs } from './args';
 import type { CliContext, CommandSpec, OptionSpec } from './command';
-import { commands as allCommands } from './commands';
 import { describeError, exitCodeOf, EXIT_BAD_INPUT, InputError, PavedError } from '../platform/errors';
 import type { Face } from '../platform/face';
 import { GitLabFace, isGitLab } from '../platform/gitlab';
@@ -119,7 +118,8 @@ export async function runCliWith(argv: string[], io: CliIo = {}): Promise<number
   const env = io.env ?? process.env;
   const out = io.stdout ?? ((t: string) => process.stdout.write(t));
   const err = io.stderr ?? ((t: string) => process.stderr.write(t));
-  const commands = io.commands ?? allCommands;
+  // Loaded on demand so a caller (a test) that brings its own commands does not load every domain.
+  const commands = io.commands ?? (await import('./commands')).commands;
   if (argv[0] === '--version' || argv[0] === '-v') {
     out(`${version}\n`);
     return 0;
