@@ -82,7 +82,11 @@ export class GitHubFace implements Face {
   }
 
   async publish(outcome: StepOutcome, _options?: PublishOptions): Promise<void> {
-    for (const [name, value] of Object.entries(outcome.outputs)) core.setOutput(name, secrets.redact(String(value)));
+    for (const [name, value] of Object.entries(outcome.outputs)) {
+      const secret = outcome.secretOutputs?.includes(name);
+      if (secret) core.setSecret(String(value));
+      core.setOutput(name, secret ? String(value) : secrets.redact(String(value)));
+    }
     for (const a of outcome.annotations) {
       const props: core.AnnotationProperties = { title: a.title, file: a.file, startLine: a.line, endLine: a.endLine, startColumn: a.column };
       const message = secrets.redact(a.message);

@@ -59,6 +59,9 @@ export class LocalFace implements Face {
       this.out(outcomeText(outcome));
       if (outcome.annotations.length > 0) this.out(`\n${outcome.annotations.map((a) => secrets.redact(formatAnnotation(a))).join('\n')}\n`);
     }
-    if (this.dotenv) writeDotenv(this.dotenv, outcome.step, outcome.outputs);
+    if (this.dotenv) {
+      const shareable = Object.entries(outcome.outputs).filter(([name]) => !outcome.secretOutputs?.includes(name));
+      writeDotenv(this.dotenv, outcome.step, Object.fromEntries(shareable));
+    }
   }
 }

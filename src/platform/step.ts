@@ -29,6 +29,11 @@ export interface StepOutcome<T = unknown> {
   annotations: Annotation[];
   /** Action outputs on GitHub, dotenv variables on GitLab (names in kebab-case; the GitLab face upper-snakes them). */
   outputs: Record<string, string>;
+  /**
+   * Outputs whose value is itself a secret meant for the next step (an access token). GitHub gets
+   * them unredacted but masked; they are never written to a dotenv artifact or printed.
+   */
+  secretOutputs?: string[];
   /** The step's result record, printed by `--format json`. */
   data: T;
   /** When set, the markdown is also posted as a sticky PR/MR comment under this key. */

