@@ -27,6 +27,8 @@ async function buildOne(name, entry, outDir) {
     license: 'licenses.txt',
     target: 'es2022',
     cache: false,
+    // Type checking is `npm run typecheck`'s job; the bundler only transpiles.
+    transpileOnly: true,
   });
   const dir = path.join(outDir, name);
   fs.rmSync(dir, { recursive: true, force: true });
