@@ -1,6 +1,7 @@
 // The `paved` command line: finds the subcommand, parses its options, runs it, and renders its
 // outcome through the face for where it runs (GitLab job or local terminal) in the format asked.
 
+import * as path from 'node:path';
 import { parseArgs } from './args';
 import type { CliContext, CommandSpec, OptionSpec } from './command';
 import { describeError, exitCodeOf, EXIT_BAD_INPUT, InputError, PavedError } from '../platform/errors';
@@ -143,8 +144,10 @@ export async function runCliWith(argv: string[], io: CliIo = {}): Promise<number
     }
     const options = [...(command.options ?? []), ...globalOptions(command)];
     const args = parseArgs(rest, options, command.positionals ?? [], env);
-    const face = makeFace(env, out, err, args.string('dotenv'));
-    const ctx: CliContext = { cwd: io.cwd ?? process.cwd(), env, stdout: out, stderr: err, face };
+    const cwd = io.cwd ?? process.cwd();
+    const dotenv = args.string('dotenv');
+    const face = makeFace(env, out, err, dotenv ? path.resolve(cwd, dotenv) : undefined);
+    const ctx: CliContext = { cwd, env, stdout: out, stderr: err, face };
     const result = await command.run(args, ctx);
     if (typeof result === 'number') return result;
     await render(command, result, command.noFormat ? 'text' : (args.string('format') ?? 'text'), ctx);

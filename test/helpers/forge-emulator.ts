@@ -25,6 +25,16 @@ export interface FakeGithubRepo {
   /** When false, dispatch answers 422 to `return_run_details` like GHES before 3.21. */
   returnRunDetails?: boolean;
   dispatches?: any[];
+  /** Called after a workflow_dispatch is recorded, with the run id it was given (the provider's side in tests). */
+  onDispatch?: (dispatch: { id: number; workflow: string; ref: string; inputs: Record<string, string> }) => void;
+  /** The repository's numeric id (GET /repos answers it). */
+  id?: number;
+  /** Commit SHAs that exist (GET /repos/:o/:r/commits/:sha). */
+  commits?: string[];
+  /** `base...head` → GitHub's compare status (ahead, behind, identical, diverged). */
+  compareStatus?: Record<string, string>;
+  /** Pull requests by number. */
+  pullRequests?: Record<number, { state: string; head: { sha: string } }>;
 }
 
 export interface FakeGitlabProject {
@@ -85,7 +95,24 @@ export class ForgeEmulator {
       const repo = this.repo(req);
       return repo ? fn(repo, req) : notFound;
     };
-    h.on('GET', '/repos/:owner/:repo', withRepo((repo, req) => ({ body: { full_name: `${req.params.owner}/${req.params.repo}`, default_branch: repo.defaultBranch ?? 'main' } })));
+    h.on('GET', '/repos/:owner/:repo', withRepo((repo, req) => ({ body: { id: repo.id ?? 1, full_name: `${req.params.owner}/${req.params.repo}`, default_branch: repo.defaultBranch ?? 'main' } })));
+    h.on('GET', '/repos/:owner/:repo/commits/:sha', withRepo((repo, req) =>
+      (repo.commits ?? []).includes(req.params.sha) ? { body: { sha: req.params.sha } } : { status: 422, body: { message: `No commit found for SHA: ${req.params.sha}` } },
+    ));
+    h.on('GET', '/repos/:owner/:repo/pulls/:number', withRepo((repo, req) => {
+      const pull = repo.pullRequests?.[Number(req.params.number)];
+      return pull ? { body: { number: Number(req.params.number), ...pull } } : notFound;
+    }));
+    h.on('DELETE', '/repos/:owner/:repo/issues/comments/:id', withRepo((repo, req) => {
+      for (const list of Object.values(repo.comments ?? {})) {
+        const i = list.findIndex((x) => String(x.id) === req.params.id);
+        if (i !== -1) {
+          list.splice(i, 1);
+          return { status: 204 };
+        }
+      }
+      return notFound;
+    }));
     h.on('GET', '/repos/:owner/:repo/contents/*', withRepo((repo, req) => {
       const ref = req.query.get('ref') ?? repo.defaultBranch ?? 'main';
       const files = repo.filesAt?.[ref] ?? repo.files ?? {};
@@ -126,6 +153,7 @@ export class ForgeEmulator {
       }
       const id = this.nextId++;
       (repo.dispatches ??= []).push({ workflow: req.params.workflow, ...req.json, id });
+      repo.onDispatch?.({ id, workflow: req.params.workflow, ref: req.json?.ref, inputs: req.json?.inputs ?? {} });
       if (!req.json?.return_run_details) return { status: 204 };
       const api = `${this.baseUrl}/repos/${req.params.owner}/${req.params.repo}/actions/runs/${id}`;
       return { status: 200, body: { workflow_run_id: id, run_url: api, html_url: `https://github.example/${req.params.owner}/${req.params.repo}/actions/runs/${id}` } };
@@ -162,7 +190,9 @@ export class ForgeEmulator {
     h.on('GET', '/repos/:owner/:repo/commits/:sha/pulls', withRepo((repo, req) => githubPage(req, repo.pulls?.[req.params.sha] ?? [])));
     h.on('GET', '/repos/:owner/:repo/compare/:range', withRepo((repo, req) => {
       const commits = repo.compare?.[req.params.range];
-      return commits ? githubPage(req, commits, (items) => ({ total_commits: commits.length, commits: items })) : notFound;
+      const status = repo.compareStatus?.[req.params.range];
+      if (!commits && status) return { body: { status, total_commits: 0, commits: [] } };
+      return commits ? githubPage(req, commits, (items) => ({ status, total_commits: commits.length, commits: items })) : notFound;
     }));
     h.on('GET', '/repos/:owner/:repo/issues', withRepo((repo, req) => {
       let list = repo.issues ?? [];
