@@ -7,7 +7,8 @@ import { InputError } from '../platform/errors';
 import type { ReportTarget } from './report';
 import { applyReportStep, dispatchStep, driftReportStep, parseMode, parsePr, planReportStep, prepareStep, type Connection } from './steps';
 
-const apiUrl: OptionSpec = { name: 'api-url', type: 'string', env: 'GITHUB_API_URL', default: 'https://api.github.com', description: 'GitHub API root (http:// only on loopback)' };
+const apiUrl: OptionSpec = { name: 'api-url', type: 'string', description: 'API root (default GITHUB_API_URL or https://api.github.com; on GitLab CI_API_V4_URL or https://gitlab.com/api/v4; http:// only on loopback)' };
+const platform: OptionSpec = { name: 'platform', type: 'string', choices: ['github', 'gitlab'], env: 'PAVED_CUSTOMER_PLATFORM', default: 'github', description: 'where the customer repository lives' };
 const target: OptionSpec[] = [
   { name: 'repository', type: 'string', env: 'PAVED_CUSTOMER_REPOSITORY', required: true, valueName: 'OWNER/NAME', description: 'the customer repository' },
   { name: 'commit', type: 'string', required: true, valueName: 'SHA', description: 'the customer commit (40 hex characters)' },
@@ -15,7 +16,8 @@ const target: OptionSpec[] = [
   { name: 'mode', type: 'string', choices: ['plan', 'apply', 'drift'], description: 'plan (pull requests), apply (main) or drift (scheduled); default plan with --pr, apply without' },
   { name: 'pr', type: 'string', valueName: 'N', description: 'the customer pull request, for the sticky comment' },
   { name: 'run-url', type: 'string', valueName: 'URL', description: 'this provider run, linked from statuses and comments' },
-  { name: 'token', type: 'string', env: 'PAVED_CUSTOMER_TOKEN', description: 'token on the customer repository: contents read, statuses write, pull requests write' },
+  { name: 'token', type: 'string', env: 'PAVED_CUSTOMER_TOKEN', description: 'token on the customer repository: contents read, statuses write, pull requests write (GitLab: api scope)' },
+  platform,
   apiUrl,
 ];
 
@@ -31,7 +33,11 @@ function reportTarget(args: ParsedArgs): ReportTarget {
   };
 }
 
-const connection = (args: ParsedArgs, tokenOption = 'token'): Connection => ({ apiUrl: args.string('api-url')!, token: args.string(tokenOption) });
+function connection(args: ParsedArgs, env: NodeJS.ProcessEnv, tokenOption = 'token'): Connection {
+  const gitlab = args.string('platform') === 'gitlab';
+  const fallback = gitlab ? (env.CI_API_V4_URL ?? 'https://gitlab.com/api/v4') : (env.GITHUB_API_URL ?? 'https://api.github.com');
+  return { platform: gitlab ? 'gitlab' : 'github', apiUrl: args.string('api-url') ?? fallback, token: args.string(tokenOption) };
+}
 
 const dispatch: CommandSpec = {
   path: ['dispatch'],
@@ -72,8 +78,8 @@ const dispatch: CommandSpec = {
         deadlineMs: deadline * 1000,
         pollMs: poll * 1000,
       },
-      connection(args),
-      connection(args, 'status-token'),
+      connection(args, ctx.env),
+      connection(args, ctx.env, 'status-token'),
       undefined,
       (m) => ctx.face.info(m),
     );
@@ -90,7 +96,7 @@ const prepare: CommandSpec = {
     { name: 'tfvars-out', type: 'string', default: 'customer.auto.tfvars.json', valueName: 'FILE', description: 'the variables file written for the IaC tool (JSON)' },
   ],
   async run(args, ctx) {
-    return prepareStep(connection(args), {
+    return prepareStep(connection(args, ctx.env), {
       target: reportTarget(args),
       allowListFile: args.requireString('allowlist'),
       variablesPath: args.string('variables-path'),
@@ -109,7 +115,7 @@ const planReport: CommandSpec = {
     { name: 'policy', type: 'string', valueName: 'FILE', description: 'the output of paved policy check --format json' },
   ],
   async run(args, ctx) {
-    return planReportStep(connection(args), reportTarget(args), args.requireString('plan'), args.string('policy'), ctx.cwd);
+    return planReportStep(connection(args, ctx.env), reportTarget(args), args.requireString('plan'), args.string('policy'), ctx.cwd);
   },
 };
 
@@ -122,7 +128,7 @@ const applyReport: CommandSpec = {
     { name: 'outcome', type: 'string', required: true, choices: ['success', 'failure'], description: 'whether the apply succeeded' },
   ],
   async run(args, ctx) {
-    return applyReportStep(connection(args), reportTarget(args), args.requireString('plan'), args.string('outcome') === 'success', ctx.cwd);
+    return applyReportStep(connection(args, ctx.env), reportTarget(args), args.requireString('plan'), args.string('outcome') === 'success', ctx.cwd);
   },
 };
 
@@ -131,7 +137,7 @@ const driftReport: CommandSpec = {
   summary: "report drift found by a scheduled plan (never applies); fails when the environment drifted",
   options: [...target, { name: 'plan', type: 'string', required: true, valueName: 'FILE', description: 'the contract plan.json of the scheduled plan' }],
   async run(args, ctx) {
-    return driftReportStep(connection(args), { ...reportTarget(args), mode: 'drift' }, args.requireString('plan'), ctx.cwd);
+    return driftReportStep(connection(args, ctx.env), { ...reportTarget(args), mode: 'drift' }, args.requireString('plan'), ctx.cwd);
   },
 };
 

@@ -1,11 +1,10 @@
 // The provider side of a managed-infrastructure run, before any plan: everything the customer sent
-// is re-derived from GitHub (the repository's identity, the commit, the pull request) and the
+// is re-derived from the forge (the repository's identity, the commit, the pull request) and the
 // variables file is judged against the allow-list. State is keyed by the repository's numeric id,
 // which a customer cannot choose, never by a name it sent.
 
-import type { GitHubClient } from '../forge/github';
 import { GateFailure, InputError } from '../platform/errors';
-import { HttpError } from '../platform/http';
+import type { CustomerRepo } from './customer-repo';
 import { applyAllowList, findCustomer, type AllowList } from './allowlist';
 import { parseVariables, valuesFor, type VariableValue } from './variables';
 
@@ -24,7 +23,7 @@ export interface PreparedRun extends RunRequest {
   repository: string;
   repositoryId: number;
   defaultBranch: string;
-  /** Where the tool keeps state for this customer and environment: `github-<repository id>/<environment>`. */
+  /** Where the tool keeps state for this customer and environment: `<platform>-<repository id>/<environment>`. */
   stateKey: string;
   variables: Record<string, VariableValue>;
 }
@@ -46,17 +45,7 @@ export function checkRequestShape(request: RunRequest): void {
   if (request.pr !== undefined && !(Number.isInteger(request.pr) && request.pr > 0)) throw new InputError('must be a pull request number', { field: 'pr' });
 }
 
-async function exists(call: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await call();
-    return true;
-  } catch (err) {
-    if (err instanceof HttpError && (err.status === 404 || err.status === 422)) return false;
-    throw err;
-  }
-}
-
-export async function prepareRun(client: GitHubClient, allowList: AllowList, request: RunRequest, variablesPath = VARIABLES_PATH): Promise<PreparedRun> {
+export async function prepareRun(customerRepo: CustomerRepo, allowList: AllowList, request: RunRequest, variablesPath = VARIABLES_PATH): Promise<PreparedRun> {
   checkRequestShape(request);
   const customer = findCustomer(allowList, request.repository);
   if (!customer) throw new Rejection([`${request.repository} is not a registered customer of this provider`]);
@@ -64,24 +53,19 @@ export async function prepareRun(client: GitHubClient, allowList: AllowList, req
     throw new Rejection([`environment ${request.environment} is not enabled for ${request.repository} (enabled: ${customer.environments.join(', ')})`]);
   }
 
-  const repo = (await client.rest.request<{ id: number; full_name: string; default_branch: string }>('GET', `/repos/${request.repository}`)).body;
-  const full = repo.full_name;
-  if (!(await exists(() => client.rest.request('GET', `/repos/${full}/commits/${request.commit}`)))) {
-    throw new Rejection([`commit ${request.commit} does not exist in ${full}`]);
-  }
-  if (request.mode === 'apply' || request.mode === 'drift') {
-    const compare = await client.rest.request<{ status: string }>('GET', `/repos/${full}/compare/${encodeURIComponent(repo.default_branch)}...${request.commit}`);
-    if (compare.body.status !== 'identical' && compare.body.status !== 'behind') {
-      throw new Rejection([`commit ${request.commit.slice(0, 12)} is not on ${repo.default_branch}: only merged changes are applied`]);
-    }
+  const repo = await customerRepo.identify(request.repository);
+  if (!repo) throw new Rejection([`${request.repository} cannot be read by the provider`]);
+  if (!(await customerRepo.commitExists(repo, request.commit))) throw new Rejection([`commit ${request.commit} does not exist in ${repo.fullName}`]);
+  if ((request.mode === 'apply' || request.mode === 'drift') && !(await customerRepo.onDefaultBranch(repo, request.commit))) {
+    throw new Rejection([`commit ${request.commit.slice(0, 12)} is not on ${repo.defaultBranch}: only merged changes are applied`]);
   }
   if (request.mode === 'plan' && request.pr !== undefined) {
-    const pull = await client.rest.request<{ state: string; head: { sha: string } }>('GET', `/repos/${full}/pulls/${request.pr}`, { expect: [404] });
-    if (pull.status === 404) throw new Rejection([`pull request #${request.pr} does not exist in ${full}`]);
-    if (pull.body.head.sha !== request.commit) throw new Rejection([`commit ${request.commit.slice(0, 12)} is not the head of pull request #${request.pr}`]);
+    const head = await customerRepo.changeHead(repo, request.pr);
+    if (head === undefined) throw new Rejection([`there is no open change request #${request.pr} in ${repo.fullName}`]);
+    if (head !== request.commit) throw new Rejection([`commit ${request.commit.slice(0, 12)} is not the head of change request #${request.pr}`]);
   }
 
-  const text = await client.getFileText(full, variablesPath, request.commit);
+  const text = await customerRepo.readFile(repo, variablesPath, request.commit);
   if (text === undefined) throw new Rejection([`${variablesPath} not found at ${request.commit.slice(0, 12)}`]);
   let values: Record<string, VariableValue>;
   try {
@@ -95,10 +79,10 @@ export async function prepareRun(client: GitHubClient, allowList: AllowList, req
 
   return {
     ...request,
-    repository: full,
+    repository: repo.fullName,
     repositoryId: repo.id,
-    defaultBranch: repo.default_branch,
-    stateKey: `github-${repo.id}/${request.environment}`,
+    defaultBranch: repo.defaultBranch,
+    stateKey: `${customerRepo.platform}-${repo.id}/${request.environment}`,
     variables: judged.values,
   };
 }

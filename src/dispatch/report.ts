@@ -2,13 +2,11 @@
 // (phase, environment) that branch rules can require, and one sticky PR comment per environment
 // with the plan summary and the policy verdict, updated in place on every run.
 
-import type { GitHubClient } from '../forge/github';
-import { GITHUB_COMMENT_LIMIT, syncStickyComment, type CommentApi } from '../platform/comment';
+import { GITHUB_COMMENT_LIMIT, syncStickyComment } from '../platform/comment';
 import { details, table } from '../platform/markdown';
 import { secrets } from '../platform/redact';
+import type { CustomerRepo, RepoIdentity, StatusState } from './customer-repo';
 import type { RunMode } from './provider';
-
-export type StatusState = 'pending' | 'success' | 'failure' | 'error';
 
 export interface ReportTarget {
   repository: string;
@@ -42,27 +40,23 @@ export function commentKey(environment: string): string {
   return `infra:${environment}`;
 }
 
-export function prComments(client: GitHubClient, repository: string, pr: number): CommentApi {
-  return {
-    list: () => client.listIssueComments(repository, pr),
-    create: async (body) => void (await client.createIssueComment(repository, pr, body)),
-    update: async (id, body) => void (await client.updateIssueComment(repository, Number(id), body)),
-    remove: async (id) => void (await client.rest.request('DELETE', `/repos/${repository}/issues/comments/${id}`)),
-  };
-}
-
-export async function postStatus(client: GitHubClient, target: ReportTarget, state: StatusState, description: string): Promise<void> {
-  await client.createCommitStatus(target.repository, target.commit, {
+export async function postStatus(repo: CustomerRepo, identity: RepoIdentity, target: ReportTarget, state: StatusState, description: string): Promise<void> {
+  await repo.postStatus(identity, target.commit, {
     state,
     context: statusContext(target.mode, target.environment),
-    description: secrets.redact(description),
-    target_url: target.runUrl,
+    description: truncate(secrets.redact(description), 140),
+    targetUrl: target.runUrl,
   });
 }
 
-export async function postComment(client: GitHubClient, target: ReportTarget, markdown: string): Promise<void> {
+export async function postComment(repo: CustomerRepo, identity: RepoIdentity, target: ReportTarget, markdown: string): Promise<void> {
   if (target.pr === undefined) return;
-  await syncStickyComment(prComments(client, target.repository, target.pr), commentKey(target.environment), secrets.redact(markdown), GITHUB_COMMENT_LIMIT);
+  // GitHub's limit is the lower of the two forges'; one split rule keeps both readable.
+  await syncStickyComment(repo.comments(identity, target.pr), commentKey(target.environment), secrets.redact(markdown), GITHUB_COMMENT_LIMIT);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function planCounts(plan: PlanSummary): string {

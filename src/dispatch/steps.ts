@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import { GitHubClient } from '../forge/github';
+import { GitLabClient } from '../forge/gitlab';
 import { InputError } from '../platform/errors';
 import { readJson, readText, writeFileAtomic } from '../platform/files';
 import { table } from '../platform/markdown';
@@ -10,10 +11,13 @@ import { secrets } from '../platform/redact';
 import type { StepOutcome } from '../platform/step';
 import { parseAllowList } from './allowlist';
 import { dispatchAndWait, realClock, type Clock, type DispatchRequest } from './customer';
+import { GitHubCustomerRepo, GitLabCustomerRepo, type CustomerRepo, type RepoIdentity } from './customer-repo';
 import { prepareRun, Rejection, VARIABLES_PATH, type RunMode } from './provider';
 import { planCounts, planMarkdown, postComment, postStatus, readPolicySummary, rejectionMarkdown, type PlanSummary, type ReportTarget } from './report';
 
 export interface Connection {
+  /** The forge of the repository this connection talks to (customer repositories may be on GitLab). */
+  platform?: 'github' | 'gitlab';
   apiUrl: string;
   token?: string;
   /** Tests inject a clock so waits are instant. */
@@ -24,6 +28,21 @@ export function github(connection: Connection, what: string): GitHubClient {
   if (!connection.token) throw new InputError(`no token for the ${what}`, { field: 'token', hint: 'see docs/managed-infra.md for the permissions each side needs' });
   secrets.add(connection.token);
   return new GitHubClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep });
+}
+
+/** The customer repository seen from the provider, on whichever forge it lives. */
+export function customerRepo(connection: Connection, what: string): CustomerRepo {
+  if (connection.platform !== 'gitlab') return new GitHubCustomerRepo(github(connection, what));
+  if (!connection.token) throw new InputError(`no token for the ${what}`, { field: 'token', hint: 'a GitLab project or group access token with api scope' });
+  secrets.add(connection.token);
+  return new GitLabCustomerRepo(new GitLabClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep }));
+}
+
+/** The repository's identity, for reporting; a repository the provider cannot see gets no report. */
+async function identityFor(repo: CustomerRepo, target: ReportTarget): Promise<RepoIdentity> {
+  const identity = await repo.identify(target.repository);
+  if (!identity) throw new InputError(`${target.repository} cannot be read with the given token`, { field: 'repository' });
+  return identity;
 }
 
 function outcome(step: string, ok: boolean, title: string, markdown: string, outputs: Record<string, string>, data: unknown): StepOutcome {
@@ -65,12 +84,13 @@ export interface PrepareOptions {
 
 export async function prepareStep(connection: Connection, options: PrepareOptions): Promise<StepOutcome> {
   const allowList = parseAllowList(readText(path.resolve(options.cwd, options.allowListFile), 'allow-list'), options.allowListFile);
-  const client = github(connection, 'customer repository (contents: read, statuses: write, pull-requests: write)');
+  const repo = customerRepo(connection, 'customer repository (contents: read, statuses: write, pull-requests: write)');
   const { target } = options;
   try {
-    const prepared = await prepareRun(client, allowList, { repository: target.repository, commit: target.commit, environment: target.environment, mode: target.mode, pr: target.pr }, options.variablesPath ?? VARIABLES_PATH);
+    const prepared = await prepareRun(repo, allowList, { repository: target.repository, commit: target.commit, environment: target.environment, mode: target.mode, pr: target.pr }, options.variablesPath ?? VARIABLES_PATH);
     writeFileAtomic(path.resolve(options.cwd, options.tfvarsOut), `${JSON.stringify(prepared.variables, null, 2)}\n`, { redact: false });
-    await postStatus(client, target, 'pending', `${target.mode} running for ${target.environment}`);
+    const identity = { id: prepared.repositoryId, fullName: prepared.repository, defaultBranch: prepared.defaultBranch };
+    await postStatus(repo, identity, target, 'pending', `${target.mode} running for ${target.environment}`);
     const names = Object.keys(prepared.variables);
     return outcome('report', true, `${prepared.repository} ${target.environment}: ${names.length} variables accepted, state ${prepared.stateKey}`, [
       `### Customer request accepted: ${prepared.repository} (${target.environment}, ${target.mode})`,
@@ -79,8 +99,12 @@ export async function prepareStep(connection: Connection, options: PrepareOption
     ].join('\n'), { 'state-key': prepared.stateKey, 'repository-id': String(prepared.repositoryId), 'tfvars-file': options.tfvarsOut, repository: prepared.repository }, prepared);
   } catch (err) {
     if (!(err instanceof Rejection)) throw err;
-    await postStatus(client, target, 'failure', err.message);
-    await postComment(client, target, rejectionMarkdown(target, err.problems));
+    // A repository the provider cannot see gets no report: there is nowhere to post it.
+    const identity = await repo.identify(target.repository);
+    if (identity) {
+      await postStatus(repo, identity, target, 'failure', err.message);
+      await postComment(repo, identity, target, rejectionMarkdown(target, err.problems));
+    }
     return outcome('report', false, err.message, rejectionMarkdown(target, err.problems), { 'state-key': '', rejected: 'true' }, { problems: err.problems });
   }
 }
@@ -96,22 +120,24 @@ function readPlan(file: string, cwd: string): PlanSummary {
 export async function planReportStep(connection: Connection, target: ReportTarget, planFile: string, policyFile: string | undefined, cwd: string): Promise<StepOutcome> {
   const plan = readPlan(planFile, cwd);
   const policy = policyFile ? readPolicySummary(readJson(path.resolve(cwd, policyFile), 'policy result')) : undefined;
-  const client = github(connection, 'customer repository (statuses: write, pull-requests: write)');
+  const repo = customerRepo(connection, 'customer repository (statuses: write, pull-requests: write)');
+  const identity = await identityFor(repo, target);
   const markdown = planMarkdown(target, plan, policy);
   const ok = policy?.verdict !== 'fail';
   const description = `plan ${planCounts(plan)}; policy ${policy?.verdict ?? 'not checked'}${policy?.failures.length ? `: ${policy.failures[0]}` : ''}`;
-  await postStatus(client, target, ok ? 'success' : 'failure', description);
-  await postComment(client, target, markdown);
+  await postStatus(repo, identity, target, ok ? 'success' : 'failure', description);
+  await postComment(repo, identity, target, markdown);
   return outcome('report', ok, description, markdown, { verdict: ok ? 'pass' : 'fail', counts: planCounts(plan) }, { plan: plan.summary, policy });
 }
 
 export async function applyReportStep(connection: Connection, target: ReportTarget, planFile: string, applied: boolean, cwd: string): Promise<StepOutcome> {
   const plan = readPlan(planFile, cwd);
-  const client = github(connection, 'customer repository (statuses: write, pull-requests: write)');
+  const repo = customerRepo(connection, 'customer repository (statuses: write, pull-requests: write)');
+  const identity = await identityFor(repo, target);
   const description = applied ? `applied ${planCounts(plan)} to ${target.environment}` : `apply to ${target.environment} failed; nothing further was changed by the provider`;
-  await postStatus(client, target, applied ? 'success' : 'failure', description);
+  await postStatus(repo, identity, target, applied ? 'success' : 'failure', description);
   const markdown = `### ${applied ? '✅' : '❌'} ${description}\n\nCommit ${target.commit.slice(0, 12)}${target.runUrl ? ` · [provider run](${target.runUrl})` : ''}`;
-  await postComment(client, target, markdown);
+  await postComment(repo, identity, target, markdown);
   return outcome('report', applied, description, markdown, { verdict: applied ? 'pass' : 'fail' }, { applied, plan: plan.summary });
 }
 
@@ -121,7 +147,8 @@ export async function driftReportStep(connection: Connection, target: ReportTarg
   const pending = plan.changes.filter((c) => c.action !== 'no-op' && c.action !== 'read').map((c) => c.address);
   const clean = drifted.length === 0 && pending.length === 0;
   const description = clean ? `no drift in ${target.environment}` : `drift in ${target.environment}: ${drifted.length} changed outside, ${pending.length} to reconcile`;
-  await postStatus(github(connection, 'customer repository (statuses: write)'), target, clean ? 'success' : 'failure', description);
+  const repo = customerRepo(connection, 'customer repository (statuses: write)');
+  await postStatus(repo, await identityFor(repo, target), target, clean ? 'success' : 'failure', description);
   const markdown = [`### ${clean ? '✅' : '⚠️'} ${description}`, '', ...drifted.map((a) => `- drifted: \`${a}\``), ...pending.map((a) => `- would change: \`${a}\``)].join('\n');
   // Drift is reported, never applied; the scheduled job fails so someone looks at it.
   if (!clean) return outcome('report', false, description, markdown, { drift: 'true' }, { drifted, pending });

@@ -50,6 +50,10 @@ export interface FakeGitlabProject {
   notes?: Record<number, Array<{ id: number; body: string }>>;
   statuses?: Record<string, any[]>;
   created?: any[];
+  /** Commit SHAs that exist, and the branches containing each (GET .../commits/:sha/refs). */
+  commits?: Record<string, string[]>;
+  /** Merge requests by iid. */
+  mergeRequests?: Record<number, { state: string; sha: string }>;
 }
 
 export class ForgeEmulator {
@@ -231,6 +235,16 @@ export class ForgeEmulator {
     h.on('GET', '/api/v4/projects/:project/repository/files/:file/raw', withProject((p, req) => {
       const text = p.files?.[req.params.file];
       return text === undefined ? { status: 404, body: { message: '404 File Not Found' } } : { headers: { 'content-type': 'text/plain' }, body: text };
+    }));
+    h.on('GET', '/api/v4/projects/:project/repository/commits/:sha', withProject((p, req) =>
+      p.commits?.[req.params.sha] ? { body: { id: req.params.sha } } : { status: 404, body: { message: '404 Commit Not Found' } },
+    ));
+    h.on('GET', '/api/v4/projects/:project/repository/commits/:sha/refs', withProject((p, req) =>
+      gitlabPage(req, (p.commits?.[req.params.sha] ?? []).map((name) => ({ type: 'branch', name }))),
+    ));
+    h.on('GET', '/api/v4/projects/:project/merge_requests/:mr', withProject((p, req) => {
+      const mr = p.mergeRequests?.[Number(req.params.mr)];
+      return mr ? { body: { iid: Number(req.params.mr), ...mr } } : { status: 404, body: { message: '404 Not found' } };
     }));
     h.on('GET', '/api/v4/projects/:project/repository/tree', withProject((p, req) => {
       const path = (req.query.get('path') ?? '').replace(/\/+$/, '');
