@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 60000,
+  // Two cores on CI: the default (cores - 1) would run every suite in one process, one after another.
+  maxWorkers: 2,
 };

@@ -16,7 +16,9 @@ export type Term =
   /** A call: `name` is the dotted operator (`count`, `data.lib.f`, `plus`, `internal.member_2`). */
   | { type: 'call'; name: string; args: Term[]; loc: Location }
   /** A `$"...{expr}..."` template string: literal parts and embedded expressions. */
-  | { type: 'template'; parts: Array<string | Term>; loc: Location };
+  | { type: 'template'; parts: Array<string | Term>; loc: Location }
+  /** An expression evaluated under `with` (only inside template strings: `{x with input as y}`). */
+  | { type: 'with'; term: Term; with: With[]; loc: Location };
 
 export interface With {
   target: Term;

@@ -24,13 +24,14 @@ interface Loaded {
   data: Record<string, unknown>;
 }
 
-function parseDataFile(file: string): unknown {
-  const text = readText(file, 'data file');
+function parseDataFile(file: string, what: 'data file' | 'input file', shown = file): unknown {
+  const text = readText(file, what);
+  const yaml = /\.ya?ml$/i.test(file);
   try {
-    if (/\.ya?ml$/i.test(file)) return YAML.parse(text, { intAsBigInt: true }) ?? {};
+    if (yaml) return YAML.parse(text, { intAsBigInt: true }) ?? {};
     return parseJSON(text);
   } catch (e) {
-    throw new InputError(`data file is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(e as Error).message}`, { file, hint: 'fix the syntax or leave the file out of --data' });
+    throw new InputError(`${what} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message}`, { file: shown, hint: what === 'data file' ? 'fix the syntax or leave the file out of --data' : 'pass a JSON or YAML document with --input' });
   }
 }
 
@@ -67,7 +68,7 @@ export function loadPaths(paths: string[], regoVersion: RegoVersion, cwd: string
     if (file.endsWith('.rego')) loaded.modules.push({ file: display, text: readText(file, 'policy file'), regoVersion });
     else if (/\.(json|ya?ml)$/i.test(file)) {
       const rel = path.relative(root, path.dirname(file));
-      mergeInto(loaded.data, rel ? rel.split(path.sep) : [], parseDataFile(file), display);
+      mergeInto(loaded.data, rel ? rel.split(path.sep) : [], parseDataFile(file, 'data file', display), display);
     }
   };
   for (const p of paths) {
@@ -83,7 +84,7 @@ export function loadPaths(paths: string[], regoVersion: RegoVersion, cwd: string
 export function evalQuery(req: EvalRequest, cwd: string): { output: unknown; exitCode: number } {
   const { modules, data } = loadPaths(req.dataPaths, req.regoVersion, cwd);
   let input: unknown;
-  if (req.inputFile) input = parseDataFile(path.resolve(cwd, req.inputFile));
+  if (req.inputFile) input = parseDataFile(path.resolve(cwd, req.inputFile), 'input file', req.inputFile);
   try {
     const policy = compileModules(modules, { regoVersion: req.regoVersion, strictBuiltinErrors: req.strictBuiltinErrors });
     const result = policy.query(req.query, { input, data, strictBuiltinErrors: req.strictBuiltinErrors, timeoutMs: req.timeoutMs });
@@ -118,8 +119,8 @@ export const regoCommands: CommandSpec[] = [
       'Parse, compile and evaluation errors print {"errors": [...]} with OPA error codes and exit 2.',
     noFormat: true,
     options: [
-      { name: 'policy', short: 'p', type: 'string', multiple: true, valueName: 'PATH', description: 'Rego file or directory (repeatable; an alias of --data for .rego files)' },
-      { name: 'data', short: 'd', type: 'string', multiple: true, valueName: 'PATH', description: '.rego, .json or .yaml file or directory (repeatable); JSON/YAML in sub-directories goes under data.<dir>' },
+      { name: 'policy', short: 'p', type: 'string', multiple: true, valueName: 'PATH', description: 'Rego file or directory (an alias of --data for .rego files)' },
+      { name: 'data', short: 'd', type: 'string', multiple: true, valueName: 'PATH', description: '.rego, .json or .yaml file or directory; JSON/YAML in a sub-directory goes under data.<dir>' },
       { name: 'input', short: 'i', type: 'string', valueName: 'FILE', description: 'JSON or YAML input document' },
       { name: 'rego-version', type: 'string', choices: ['v0', 'v1'], default: 'v1', description: 'Rego syntax of the policies: v1 (OPA 1.x) or v0' },
       { name: 'strict-builtin-errors', type: 'boolean', description: 'Built-in errors (bad operands, divide by zero...) fail the query instead of making the expression undefined' },

@@ -3,7 +3,7 @@
 // variables are bound before use (OPA's safety reordering) and reports OPA's compile errors
 // (unsafe variables, recursion, undefined functions, conflicting rules, re-assigned variables).
 
-import type { Expr, Module, Rule, Term } from './ast';
+import type { Expr, Module, Rule, Term, With } from './ast';
 import { literalTypeError } from './builtins/signatures';
 import type { BuiltinTable } from './builtins/types';
 import { RegoError, type Location, type RegoErrorDetail } from './errors';
@@ -84,7 +84,7 @@ export class Compiler {
           path.push(t.value);
           i++;
         }
-        const cr: CompiledRule = { ...r, path, dyn: r.head.ref.slice(i) };
+        const cr: CompiledRule = { ...r, head: { ...r.head }, path, dyn: r.head.ref.slice(i) };
         if (cr.kind === 'complete' && cr.dyn.length) cr.kind = 'partial-object';
         all.push(cr);
         const node = this.nodeAt(path, true)!;
@@ -126,6 +126,7 @@ export class Compiler {
   // ---- per-rule compilation ----
 
   private compileRule(r: CompiledRule, m: Module): void {
+    if (r.head.args && !r.isDefault) this.moveArgsToBody(r);
     const args = new Set<string>(r.head.args ? r.head.args.flatMap(varsOf) : []);
     const headTerms = [r.head.key, r.head.value, ...r.dyn].filter((t): t is Term => !!t);
     const outerVars = new Set<string>([...args, ...headTerms.flatMap(allVarsShallow), ...r.elses.flatMap((e) => (e.value ? allVarsShallow(e.value) : []))]);
@@ -163,6 +164,24 @@ export class Compiler {
     r.elses = r.elses.map((e) => {
       const [eb, [ev]] = branch(e.body, e.value ? [e.value] : []);
       return { ...e, body: eb, value: ev };
+    });
+  }
+
+  /**
+   * Function arguments that are not patterns (template strings, calls, refs, sets) become a fresh
+   * argument plus an equality in every body, as OPA rewrites them, so their variables can be bound
+   * by the body first.
+   */
+  private moveArgsToBody(r: CompiledRule): void {
+    const isPattern = (t: Term): boolean =>
+      t.type === 'var' || t.type === 'scalar' || (t.type === 'array' && t.items.every(isPattern)) || (t.type === 'object' && t.items.every(([k, v]) => k.type === 'scalar' && isPattern(v)));
+    r.head.args = r.head.args!.map((a) => {
+      if (isPattern(a)) return a;
+      const fresh: Term = { type: 'var', name: this.freshName('__arg'), loc: a.loc };
+      const eq = (): Expr => ({ kind: 'unify', lhs: fresh, rhs: a, negated: false, with: [], loc: a.loc });
+      r.body = [...r.body, eq()];
+      r.elses = r.elses.map((e) => ({ ...e, body: [...e.body, eq()] }));
+      return fresh;
     });
   }
 
@@ -311,6 +330,10 @@ export function visitTerm(t: Term, f: (t: Term) => void, intoBodies = true): voi
     case 'template':
       for (const p of t.parts) if (typeof p !== 'string') visitTerm(p, f, intoBodies);
       break;
+    case 'with':
+      visitTerm(t.term, f, intoBodies);
+      for (const w of t.with) (visitTerm(w.target, f, intoBodies), visitTerm(w.value, f, intoBodies));
+      break;
     case 'arraycomp':
     case 'setcomp':
       if (intoBodies) {
@@ -444,6 +467,10 @@ function needs(t: Term, bound: Set<string>, captured: Map<Term, string[]>, out: 
     case 'template':
       for (const p of t.parts) if (typeof p !== 'string') needs(p, bound, captured, out);
       break;
+    case 'with':
+      needs(t.term, bound, captured, out);
+      for (const w of t.with) if (!w.fn) needs(w.value, bound, captured, out);
+      break;
     default:
       for (const v of captured.get(t) ?? []) if (!bound.has(v)) out.push([v, t.loc]);
   }
@@ -518,7 +545,7 @@ class Scope {
     return undefined;
   }
 
-  private isDeclared(name: string): boolean {
+  isDeclared(name: string): boolean {
     for (let s: Scope | undefined = this; s; s = s.parent) if (s.declared.has(name) || s.renames.has(name)) return true;
     return false;
   }
@@ -589,6 +616,8 @@ class Scope {
         return { ...t, items: t.items.map(([k, v]) => [this.resolveTerm(k), this.resolveTerm(v)] as [Term, Term]) };
       case 'template':
         return { ...t, parts: t.parts.map((p) => (typeof p === 'string' ? p : this.resolveTerm(p))) };
+      case 'with':
+        return { ...t, term: this.resolveTerm(t.term), with: this.resolveWiths(t.with, (x) => x) };
       case 'call': {
         const args = t.args.map((a) => this.resolveTerm(a));
         if (t.name === 'print') return { ...t, args };
@@ -627,17 +656,13 @@ class Scope {
         }
         if (e.kind === 'assign') assigned.add(v);
         // A declaration that shadows an outer variable gets a fresh name.
-        if (this.parent && (outerVars.has(v) || this.parent.isDeclaredDeep(v))) this.renames.set(v, this.c.freshName(v));
+        if (this.parent && (outerVars.has(v) || this.parent.isDeclared(v))) this.renames.set(v, this.c.freshName(v));
         else this.declared.add(v);
       }
     }
     const exprs: Expr[] = [];
     for (const e of body) exprs.push(...this.rewriteExpr(e, outerVars, body));
     return this.reorder(exprs, bound);
-  }
-
-  isDeclaredDeep(name: string): boolean {
-    return this.isDeclared(name);
   }
 
   private rewriteExpr(e: Expr, outerVars: Set<string>, body: Expr[]): Expr[] {
@@ -653,13 +678,9 @@ class Scope {
       if (j <= at || other.kind !== 'assign') for (const t of exprTerms(other)) for (const v of allVarsShallow(t)) here.add(v);
       else for (const v of allVarsShallow(other.rhs)) here.add(v);
     });
-    for (const v of laterDecl) if (!outerVars.has(v) && !body.some((o, j) => j <= at && exprTerms(o).some((t) => allVarsShallow(t).includes(v)))) here.delete(v);
+    for (const v of laterDecl) if (!body.some((o, j) => j <= at && exprTerms(o).some((t) => allVarsShallow(t).includes(v)))) here.delete(v);
     const nested = (t: Term): Term => this.nested(t, here);
-    const withs = e.with.map((w) => {
-      const target = this.resolveWithTarget(w.target);
-      const fn = target.type === 'scalar' ? this.functionValue(w.value) : undefined;
-      return fn ? { ...w, target, fn, value: w.value } : { ...w, target, value: nested(this.resolveTerm(w.value)) };
-    });
+    const withs = this.resolveWiths(e.with, nested);
     const base = { negated: e.negated, with: withs, loc: e.loc, text: e.text };
     switch (e.kind) {
       case 'term': {
@@ -696,6 +717,15 @@ class Scope {
         return [{ kind: 'every', key: k, value: v, domain: nested(this.resolveTerm(e.domain)), body: eb, captures, ...base }];
       }
     }
+  }
+
+  /** Resolves `with` targets (input, data paths, functions) and values. */
+  private resolveWiths(withs: With[], nested: (t: Term) => Term): With[] {
+    return withs.map((w) => {
+      const target = this.resolveWithTarget(w.target);
+      const fn = target.type === 'scalar' ? this.functionValue(w.value) : undefined;
+      return fn ? { ...w, target, fn, value: w.value } : { ...w, target, value: nested(this.resolveTerm(w.value)) };
+    });
   }
 
   /** `with f as g`: the function or built-in `g` names, when it names one. */
@@ -762,6 +792,8 @@ class Scope {
         return { ...t, args: t.args.map((a) => this.nested(a, outer)) };
       case 'template':
         return { ...t, parts: t.parts.map((p) => (typeof p === 'string' ? p : this.nested(p, outer))) };
+      case 'with':
+        return { ...t, term: this.nested(t.term, outer), with: t.with.map((w) => (w.fn ? w : { ...w, value: this.nested(w.value, outer) })) };
       default:
         return t;
     }

@@ -2,12 +2,12 @@
 // backtracking bindings, rule values cached per query (and per `with` context), conflict detection,
 // `with` overrides of input, data and functions, and the time/step limits that stop runaway queries.
 
-import type { Expr, Term } from './ast';
+import type { Expr, Term, With } from './ast';
 import type { BuiltinContext, BuiltinTable } from './builtins/types';
 import type { CompiledRule, Compiler, RuleNode } from './compiler';
 import { BuiltinError, RegoError, type Location } from './errors';
 import { termString } from './format';
-import { equal, RObject, RSet, type Value } from './value';
+import { compare, equal, RObject, RSet, type Value } from './value';
 
 /** Continuation: returns true to stop the search (an answer is enough). */
 type K = () => boolean;
@@ -52,6 +52,7 @@ function treeDoc<T extends RObject | RSet>(v: T): T {
 export class Evaluator {
   private steps = 0;
   private deadline: number;
+  private funcNodes = new Map<string, RuleNode | undefined>();
   readonly bctx: BuiltinContext;
   readonly root: Ctx;
 
@@ -92,7 +93,7 @@ export class Evaluator {
     this.tick(e.loc);
     let inner = ctx;
     if (e.with.length) {
-      const c = this.applyWith(e, f, ctx);
+      const c = this.applyWith(e.with, f, ctx);
       if (!c) return false;
       inner = c;
     }
@@ -137,21 +138,21 @@ export class Evaluator {
     }
   }
 
-  /** Calls `fn` for each (key, value) of a collection; stops when it returns true. */
+  /** Calls `fn` for each (key, value) of a collection, in Rego order as OPA does; stops when it returns true. */
   private iterate(d: Value, fn: (k: Value, v: Value) => boolean): boolean {
     if (Array.isArray(d)) {
       for (let i = 0; i < d.length; i++) if (fn(i, d[i])) return true;
     } else if (d instanceof RObject) {
-      for (const [k, v] of [...d.entries()]) if (fn(k, v)) return true;
+      for (const [k, v] of sortedEntries(d)) if (fn(k, v)) return true;
     } else if (d instanceof RSet) {
-      for (const v of [...d.values()]) if (fn(v, v)) return true;
+      for (const v of sortedMembers(d)) if (fn(v, v)) return true;
     }
     return false;
   }
 
-  private applyWith(e: Expr, f: Frame, ctx: Ctx): Ctx | undefined {
+  private applyWith(withs: With[], f: Frame, ctx: Ctx): Ctx | undefined {
     const c: Ctx = { ...ctx, overrides: [...ctx.overrides], fns: new Map(ctx.fns), cache: new Map(), inProgress: new Set() };
-    for (const w of e.with) {
+    for (const w of withs) {
       if (w.fn) {
         c.fns.set((w.target as { value: string }).value, { fn: w.fn });
         continue;
@@ -268,6 +269,8 @@ export class Evaluator {
         return t.args.every((x) => this.evaluable(x, f));
       case 'template':
         return t.parts.every((p) => typeof p === 'string' || this.evaluable(p, f));
+      case 'with':
+        return this.evaluable(t.term, f);
       default:
         return true;
     }
@@ -335,6 +338,10 @@ export class Evaluator {
       }
       case 'call':
         return this.evalCall(t, f, ctx, k);
+      case 'with': {
+        const c = this.applyWith(t.with, f, ctx);
+        return c ? this.evalTerm(t.term, f, c, k) : false;
+      }
       case 'template': {
         // Each embedded expression contributes its value, or `<undefined>`.
         let text = '';
@@ -491,7 +498,7 @@ export class Evaluator {
     if (p.type === 'var' && !f.vars.has(p.name)) {
       const keys = new Set<string>(node.children.keys());
       if (base instanceof RObject) for (const key of base.keys()) if (typeof key === 'string') keys.add(key);
-      for (const key of keys) {
+      for (const key of [...keys].sort(compare)) {
         if (this.bind(f, p.name, key, () => step(key))) return true;
       }
       return false;
@@ -644,7 +651,8 @@ export class Evaluator {
   }
 
   private callUser(name: string, args: Value[], loc: Location, ctx: Ctx, k: VK): boolean {
-    const node = this.compiler.nodeAt(name.split('.').slice(1));
+    let node = this.funcNodes.get(name);
+    if (node === undefined) this.funcNodes.set(name, (node = this.compiler.nodeAt(name.split('.').slice(1))));
     if (!node || !node.funcs.length) {
       // Calling a non-function rule: its value (OPA allows refs to rules in call position only for functions).
       throw RegoError.of('rego_type_error', `undefined function ${name}`, loc);
@@ -681,6 +689,26 @@ export class Evaluator {
     this.s.print(parts.join(' '));
     return k(true);
   }
+}
+
+// Values are immutable once built, so their Rego-ordered members are computed once (the size
+// check guards the collections still being filled while a rule is computed).
+const orderCache = new WeakMap<RObject | RSet, { size: number; items: unknown[] }>();
+
+function sortedMembers(s: RSet): Value[] {
+  const hit = orderCache.get(s);
+  if (hit && hit.size === s.size) return hit.items as Value[];
+  const items = s.size < 2 ? [...s.values()] : s.sorted();
+  orderCache.set(s, { size: s.size, items });
+  return items;
+}
+
+function sortedEntries(o: RObject): Array<[Value, Value]> {
+  const hit = orderCache.get(o);
+  if (hit && hit.size === o.size) return hit.items as Array<[Value, Value]>;
+  const items = o.size < 2 ? [...o.entries()] : o.sortedEntries();
+  orderCache.set(o, { size: o.size, items });
+  return items;
 }
 
 function lookup(v: Value, key: Value): Value | undefined {

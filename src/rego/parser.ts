@@ -302,6 +302,13 @@ export class Parser {
         body = op === ':=' ? { kind: 'assign', lhs, rhs } : { kind: 'unify', lhs, rhs };
       } else body = { kind: 'term', term: lhs };
     }
+    const withs = this.parseWiths();
+    const last = this.toks[this.i - 1];
+    return { ...body, negated, with: withs, loc, text: this.src.slice(first.pos, this.endOf(last)) } as Expr;
+  }
+
+  /** `with target as value` clauses (they may continue on following lines). */
+  private parseWiths(): With[] {
     const withs: With[] = [];
     while (this.isKw('with') && !this.refFollows()) {
       const wloc = this.loc();
@@ -312,8 +319,7 @@ export class Parser {
       const value = this.parseTermExpr();
       withs.push({ target, value, loc: wloc });
     }
-    const last = this.toks[this.i - 1];
-    return { ...body, negated, with: withs, loc, text: this.src.slice(first.pos, this.endOf(last)) } as Expr;
+    return withs;
   }
 
   /** `x, y in xs` lookahead: the `in` keyword after one more term. */
@@ -577,9 +583,11 @@ export class Parser {
       if (t.row === 1) t.col += p.col - 1;
       t.row += p.row - 1;
     }
-    const t = sub.parseSingleTerm();
+    const term = sub.parseTermExpr();
+    const withs = sub.parseWiths();
+    if (sub.tok.t !== 'eof') sub.fail(`unexpected ${sub.describe()} token`);
     this.wildcards = sub.wildcards;
-    return t;
+    return withs.length ? { type: 'with', term, with: withs, loc: term.loc } : term;
   }
 }
 

@@ -57,6 +57,10 @@ describe('paved policy eval', () => {
     const missing = await run('-d', 'nope.rego', 'data.x');
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('nope.rego: path not found');
+    const broken = await run('-d', 'policy.rego', '-i', 'broken.json', 'data.main.deny');
+    expect(broken.exitCode).toBe(2);
+    expect(broken.stderr).toContain('broken.json: input file is not valid JSON');
+    expect(broken.stdout).toBe('');
     const version = await run('--rego-version', 'v2', 'data.x');
     expect(version.exitCode).toBe(2);
     expect(version.stderr).toContain('--rego-version');

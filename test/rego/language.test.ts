@@ -85,6 +85,12 @@ describe('iteration and logic', () => {
     expect(evalPath(mod, 'data.t.pairs')).toEqual([['a', 1]]);
   });
 
+  test('sets and objects are iterated in Rego order, as OPA does', () => {
+    expect(evalPath('package t\np := [x | some x in {"b", 3, "a", 1}]', 'data.t.p')).toEqual([1, 3, 'a', 'b']);
+    expect(evalPath('package t\np := [k | some k, _ in {"b": 1, "a": 2}]', 'data.t.p')).toEqual(['a', 'b']);
+    expect(evalPath('package t\np := concat(",", [v | some v in input.s])', 'data.t.p', { input: { s: ['z', 'y'] } })).toBe('z,y');
+  });
+
   test('body expressions are reordered so variables are bound before use', () => {
     expect(evalPath('package t\np := y if { y > 1; y := 1 + 2 }', 'data.t.p')).toBe(3);
   });
@@ -136,6 +142,11 @@ describe('values', () => {
 
   test('template strings render values like OPA', () => {
     expect(evalPath('package t\nx := [1, "a"]\np := $"v={x} s={{1}} u={input.nope}"', 'data.t.p')).toBe('v=[1, "a"] s={1} u=<undefined>');
+  });
+
+  test('template expressions may use `with`, and templates may be function argument patterns', () => {
+    expect(evalPath('package t\na := input.a\np := $"a={a with input as {"a": 42}}"', 'data.t.p')).toBe('a=42');
+    expect(evalPath('package t\nf($"{x}!") := x if x := "hi"\np := f("hi!")', 'data.t.p')).toBe('hi');
   });
 
   test('print sends formatted values to the print hook', () => {

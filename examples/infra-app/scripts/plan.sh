@@ -52,7 +52,7 @@ cat > "$PLAN_JSON" <<JSON
       "change": {
         "actions": ["create"],
         "before": null,
-        "after": { "bucket": "infra-app-${env}-assets", "force_destroy": false, "tags": { "app": "infra-app", "env": "${env}" } },
+        "after": { "bucket": "infra-app-${env}-assets", "force_destroy": false, "tags": { "app": "infra-app", "env": "${env}", "owner": "team-shop", "cost-center": "cc-1234" } },
         "after_unknown": { "arn": true, "id": true, "bucket_domain_name": true },
         "before_sensitive": false, "after_sensitive": { "tags": {} }
       }
@@ -75,8 +75,8 @@ cat > "$PLAN_JSON" <<JSON
       "provider_name": "registry.terraform.io/hashicorp/aws",
       "change": {
         "actions": ["update"],
-        "before": { "identifier": "infra-app-${env}", "instance_class": "db.t4g.small", "password": "example-only-not-a-real-password-${env}" },
-        "after": { "identifier": "infra-app-${env}", "instance_class": "${size}", "password": "example-only-not-a-real-password-${env}" },
+        "before": { "identifier": "infra-app-${env}", "instance_class": "db.t4g.small", "storage_encrypted": true, "password": "example-only-not-a-real-password-${env}" },
+        "after": { "identifier": "infra-app-${env}", "instance_class": "${size}", "storage_encrypted": true, "password": "example-only-not-a-real-password-${env}" },
         "after_unknown": {}, "before_sensitive": { "password": true }, "after_sensitive": { "password": true }
       }
     },

@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft07 from 'ajv';
-import { fromJS, normInt, RObject, RSet, toJS, typeName, type Value } from '../value';
+import { normInt, RObject, RSet, toJS, typeName, type Value } from '../value';
 import { jsonMarshal } from './encoding';
 import { fail, obj, str, typeError, type BuiltinTable } from './types';
 
@@ -130,6 +130,27 @@ function parseUri(s: string): RObject | undefined {
 }
 
 const ajvCache = new Map<string, ReturnType<Ajv2020['compile']>>();
+const PRIMITIVES = ['array', 'boolean', 'integer', 'number', 'null', 'object', 'string'];
+
+/** The first `type` keyword naming no JSON type, reported the way OPA's gojsonschema reports it. */
+function invalidType(schema: unknown): string | undefined {
+  if (!schema || typeof schema !== 'object') return undefined;
+  if (Array.isArray(schema)) {
+    for (const s of schema) {
+      const bad = invalidType(s);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'type') for (const t of Array.isArray(v) ? v : [v]) if (typeof t === 'string' && !PRIMITIVES.includes(t)) {
+      return `has a primitive type that is NOT VALID -- given: /${t}/ Expected valid values are:[${PRIMITIVES.join(' ')}]`;
+    }
+    const bad = k === 'enum' || k === 'const' || k === 'default' || k === 'examples' ? undefined : invalidType(v);
+    if (bad) return bad;
+  }
+  return undefined;
+}
 
 function schemaValidator(name: string, schema: Value) {
   const raw = typeof schema === 'string' ? schema : jsonMarshal(schema);
@@ -141,6 +162,8 @@ function schemaValidator(name: string, schema: Value) {
     } catch (e) {
       throw fail(name, `invalid JSON schema: ${(e as Error).message}`);
     }
+    const badType = invalidType(parsed);
+    if (badType) throw fail(name, badType);
     const draft = typeof parsed === 'object' && parsed && '$schema' in parsed ? String((parsed as { $schema: unknown }).$schema) : '';
     const ajv = /2020-12|2019-09/.test(draft) ? new Ajv2020({ strict: false, allErrors: true }) : new AjvDraft07({ strict: false, allErrors: true, schemaId: 'auto' } as never);
     try {
@@ -151,6 +174,20 @@ function schemaValidator(name: string, schema: Value) {
     ajvCache.set(raw, hit);
   }
   return hit;
+}
+
+const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v);
+
+/** One validation error as OPA reports it (gojsonschema's wording for the common keywords). */
+function schemaError(e: NonNullable<ReturnType<Ajv2020['compile']>['errors']>[number], doc: unknown): RObject {
+  const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
+  let type = e.keyword, desc = e.message ?? 'invalid';
+  if (e.keyword === 'type') {
+    const value = e.instancePath.split('/').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    type = 'invalid_type';
+    desc = `Invalid type. Expected: ${(e.params as { type: string }).type}, given: ${jsonType(value)}`;
+  } else if (e.keyword === 'required') desc = `${(e.params as { missingProperty: string }).missingProperty} is required`;
+  return new RObject([['error', `${field}: ${desc}`], ['type', type], ['field', field], ['desc', desc]]);
 }
 
 function docOf(name: string, v: Value, operand: number): unknown {
@@ -195,15 +232,18 @@ export const miscBuiltins: BuiltinTable = {
       schemaValidator('json.verify_schema', schema);
       return [true, null];
     } catch (e) {
-      return [false, (e as Error).message];
+      return [false, (e as Error).message.replace(/^json\.verify_schema: /, 'jsonschema: ')];
     }
   } },
   'json.match_schema': { arity: 2, fn: (args) => {
     const validate = schemaValidator('json.match_schema', args[1]);
-    const ok = validate(docOf('json.match_schema', args[0], 1));
-    const errors = (validate.errors ?? []).map((e) => new RObject([['error', `${e.instancePath || '(root)'}: ${e.message ?? 'invalid'}`], ['type', e.keyword], ['field', e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)'], ['desc', e.message ?? '']]));
-    return [!!ok, ok ? [] : errors.map((x) => fromJS(x))];
+    const doc = docOf('json.match_schema', args[0], 1);
+    const ok = validate(doc);
+    return [!!ok, ok ? [] : (validate.errors ?? []).map((e) => schemaError(e, doc))];
   } },
+  // Runtime information is not exposed to policies (OPA's includes environment variables, which in
+  // CI hold secrets): an empty object, as OPA returns without a configured runtime.
+  'opa.runtime': { arity: 0, fn: () => new RObject() },
   'http.send': { arity: 1, fn: () => {
     throw fail('http.send', 'network access is disabled in policy evaluation; mock it in tests with `with http.send as ...`');
   } },

@@ -188,9 +188,8 @@ export const numberBuiltins: BuiltinTable = {
   'bits.lsh': shift('bits.lsh', (a, b) => a << b),
   'bits.rsh': shift('bits.rsh', (a, b) => a >> b),
   'bits.negate': { arity: 1, fn: (args) => normInt(~bigint('bits.negate', args, 0)) },
-  sum: { arity: 1, fn: (args) => collection('sum', args, 0).reduce<Num>((acc, v, i) => {
+  sum: { arity: 1, fn: (args) => collection('sum', args, 0).reduce<Num>((acc, v) => {
     if (!isNum(v)) throw typeError('sum', 0, 'array of numbers or set of numbers', args[0]);
-    void i;
     return add(acc, v);
   }, 0) },
   product: { arity: 1, fn: (args) => collection('product', args, 0).reduce<Num>((acc, v) => {
