@@ -23,6 +23,7 @@ const COMMON: OptionSpec[] = [
 ];
 const SECRETS: OptionSpec[] = [
   { name: 'config', type: 'string', valueName: 'FILE', description: 'gitleaks TOML config (default: PATH/.gitleaks.toml if present, else paved rules)' },
+  { name: 'detect-secrets-baseline', type: 'string', valueName: 'FILE', description: 'detect-secrets .secrets.baseline: its plugins_used/filters_used select the detectors, its results are accepted (default: PATH/.secrets.baseline if present and no gitleaks config)' },
   { name: 'gitleaksignore', type: 'string', valueName: 'FILE', description: 'gitleaks fingerprint ignore file (default: PATH/.gitleaksignore if present)' },
   { name: 'diff', type: 'string', valueName: 'BASE[...HEAD]', description: 'scan only lines a change adds (merge base of BASE to HEAD); "auto" uses the PR/MR base from GITHUB_BASE_REF or CI_MERGE_REQUEST_DIFF_BASE_SHA, else the tree' },
   { name: 'log', type: 'string', valueName: 'RANGE', description: 'scan lines added by every commit in a git log range (e.g. main..HEAD)' },
@@ -83,6 +84,7 @@ export function buildScanOptions(args: ScanOptionReader, target: string | undefi
     exclude: args.strings('exclude'),
     commitSha: args.string('commit-sha'),
     config: has('secrets') ? abs(args.string('config')) : undefined,
+    detectSecretsBaseline: has('secrets') ? abs(args.string('detect-secrets-baseline')) : undefined,
     gitleaksIgnore: has('secrets') ? abs(args.string('gitleaksignore')) : undefined,
     change: has('secrets') ? changeFrom(args, ctx.env) : undefined,
     maxFileBytes: has('secrets') ? Math.round((args.number('max-file-size') ?? 10) * 1024 * 1024) : undefined,
@@ -121,6 +123,7 @@ export const scanCommands: CommandSpec[] = [
     'paved scan secrets .',
     'paved scan secrets --diff origin/main --sarif-output secrets.sarif',
     'paved scan secrets --config .gitleaks.toml --baseline .paved/secrets-baseline.json',
+    'paved scan secrets --detect-secrets-baseline .secrets.baseline',
   ]),
   command('deps', ['deps'], 'match lockfiles against OSV advisories; write a CycloneDX SBOM', DEPS, [
     'paved scan deps --osv-dir ~/.cache/osv --sbom sbom.cdx.json',

@@ -19,6 +19,7 @@ import { toSarif } from './report/sarif';
 import { annotationsFor, renderMarkdown } from './report/summary';
 import { scanSast, type SastScanResult } from './sast/scan';
 import { scanSecrets, type SecretScanResult } from './secrets/scan';
+import { findDetectSecretsBaseline, loadDetectSecretsBaseline, scanWithDetectSecrets } from './secrets/detect-secrets-scan';
 import type { GitChange } from './sources';
 import {
   applySuppressions,
@@ -40,6 +41,8 @@ export interface SecurityScanOptions {
   /** Lowest severity that fails the gate. */
   failOn: Severity | 'never';
   config?: string;
+  /** A detect-secrets `.secrets.baseline`: its plugins and filters replace the gitleaks-style rules. */
+  detectSecretsBaseline?: string;
   change?: GitChange;
   exclude?: string[];
   maxFileBytes?: number;
@@ -127,7 +130,14 @@ export async function runSecurityScan(options: SecurityScanOptions): Promise<Ste
   let deps: DepScanResult | undefined;
   let sast: SastScanResult | undefined;
   if (options.scans.includes('secrets')) {
-    secrets = await scanSecrets({ root, config: options.config, change: options.change, exclude: options.exclude, maxFileBytes: options.maxFileBytes });
+    const dsBaseline = findDetectSecretsBaseline(root, options.detectSecretsBaseline, options.config);
+    if (dsBaseline) {
+      const ds = await scanWithDetectSecrets({ root, baseline: loadDetectSecretsBaseline(dsBaseline), change: options.change, exclude: options.exclude, maxFileBytes: options.maxFileBytes });
+      suppressions.baseline.push(...ds.accepted);
+      secrets = ds.result;
+    } else {
+      secrets = await scanSecrets({ root, config: options.config, change: options.change, exclude: options.exclude, maxFileBytes: options.maxFileBytes });
+    }
     all.push(...secrets.findings);
     for (const r of secrets.rejectedRules) notes.push(`Secret rule ${r.id} was not loaded: ${r.reason}.`);
     notes.push(`Secrets: ${secrets.filesScanned} ${options.change ? 'changed file(s)' : 'file(s)'} scanned with ${secrets.rules} rules from ${secrets.ruleSource}.`);
