@@ -260,18 +260,6 @@ export class GitHubClient {
   async updateIssueComment(repo: string, commentId: number, body: string): Promise<GitHubComment> {
     return (await this.rest.request<GitHubComment>('PATCH', this.repoPath(repo, `/issues/comments/${commentId}`), { body: { body } })).body;
   }
-
-  /** One comment per `key` on an issue or PR: updated in place when it exists (hidden HTML marker), created otherwise. */
-  async upsertStickyComment(repo: string, issue: number, key: string, body: string): Promise<GitHubComment> {
-    const marker = stickyMarker(key);
-    const existing = (await this.listIssueComments(repo, issue)).find((c) => c.body?.includes(marker));
-    const text = `${marker}\n${body}`;
-    return existing ? this.updateIssueComment(repo, existing.id, text) : this.createIssueComment(repo, issue, text);
-  }
-}
-
-export function stickyMarker(key: string): string {
-  return `<!-- paved:${key.replace(/-->/g, '')} -->`;
 }
 
 /** GitHub's search qualifiers take ISO 8601 without fractions of a second. */

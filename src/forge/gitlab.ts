@@ -5,7 +5,6 @@
 import { HttpClient } from '../platform/http';
 import { secrets } from '../platform/redact';
 import { ForgeRest, type ForgeClientOptions } from './rest';
-import { stickyMarker } from './github';
 
 export const GITLAB_API = 'https://gitlab.com/api/v4';
 
@@ -186,14 +185,6 @@ export class GitLabClient {
 
   async updateMergeRequestNote(project: string | number, mr: number, noteId: number, body: string): Promise<GitLabNote> {
     return (await this.rest.request<GitLabNote>('PUT', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`), { body: { body } })).body;
-  }
-
-  /** One note per `key` on a merge request, updated in place when it exists. */
-  async upsertStickyNote(project: string | number, mr: number, key: string, body: string): Promise<GitLabNote> {
-    const marker = stickyMarker(key);
-    const existing = (await this.listMergeRequestNotes(project, mr)).find((n) => n.body?.includes(marker));
-    const text = `${marker}\n${body}`;
-    return existing ? this.updateMergeRequestNote(project, mr, existing.id, text) : this.createMergeRequestNote(project, mr, text);
   }
 
   /** Merge requests a deployment shipped (for lead time from merge). */

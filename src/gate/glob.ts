@@ -4,46 +4,15 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { globToRegExp } from '../platform/glob';
+
+export { globToRegExp };
 
 const MAGIC = /[*?{[]/;
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
 export function hasMagic(pattern: string): boolean {
   return MAGIC.test(pattern);
-}
-
-export function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        const slash = pattern[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') {
-      const end = pattern.indexOf('}', i);
-      if (end === -1) re += '\\{';
-      else {
-        re += `(?:${pattern
-          .slice(i + 1, end)
-          .split(',')
-          .map((alt) => alt.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
-          .join('|')})`;
-        i = end;
-      }
-    } else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end === -1) re += '\\[';
-      else {
-        re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^$()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** Files matching `pattern` (relative to `cwd` unless absolute), sorted; a pattern without wildcards is returned unchanged. */

@@ -1,6 +1,7 @@
 // Read-only access to one project's files, the same way whether they come from a local checkout or a
 // forge API at the default branch: the reference scanner and the checks only see this interface.
 
+import { globToRegExp } from '../platform/glob';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -72,18 +73,4 @@ export async function globFiles(files: RepoFiles, pattern: string): Promise<stri
   };
   await walk(base, 0);
   return out.sort();
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }

@@ -1,6 +1,7 @@
 // What a scan reads: the files of a working tree (skipping binary, oversized and vendored files and
 // never following symlinks out of the tree), or only the lines a change adds, taken from `git` output.
 
+import { globToRegExp as matchGlob } from '../platform/glob';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../platform/errors';
@@ -56,19 +57,8 @@ export function readScannable(file: string, maxBytes: number): { text?: string; 
   return { text: buf.toString('utf8') };
 }
 
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}(?:/.*)?$`);
-}
+/** Excludes and allowlist paths match the path itself and everything below it. */
+export const globToRegExp = (glob: string): RegExp => matchGlob(glob, { descendants: true });
 
 export interface GitChange {
   /** `base...head` (what a PR adds) or a `git log` range such as `base..head`. */

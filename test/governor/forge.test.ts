@@ -106,14 +106,12 @@ describe('forge clients', () => {
       expect(forge.github['acme/old'].dispatches).toEqual([expect.objectContaining({ ref: 'main', inputs: { sha: 'abc' } })]);
     });
 
-    it('keeps one sticky comment per key and posts commit statuses', async () => {
+    it('reads, creates and updates PR comments, and posts commit statuses', async () => {
       forge.github['acme/app'] = {};
-      await github.upsertStickyComment('acme/app', 7, 'plan-prod', 'first');
-      await github.upsertStickyComment('acme/app', 7, 'plan-prod', 'second');
-      await github.upsertStickyComment('acme/app', 7, 'plan-dev', 'other');
-      const comments = forge.github['acme/app'].comments![7];
-      expect(comments).toHaveLength(2);
-      expect(comments[0].body).toContain('second');
+      const first = await github.createIssueComment('acme/app', 7, 'first');
+      await github.updateIssueComment('acme/app', first.id, 'second');
+      await github.createIssueComment('acme/app', 7, 'other');
+      expect((await github.listIssueComments('acme/app', 7)).map((c) => c.body)).toEqual(['second', 'other']);
       await github.createCommitStatus('acme/app', 'abc', { state: 'success', context: 'infra/plan (prod)', description: 'x'.repeat(200) });
       const [status] = await github.listCommitStatuses('acme/app', 'abc');
       expect(status.context).toBe('infra/plan (prod)');
@@ -156,12 +154,11 @@ describe('forge clients', () => {
       expect(sleeps[0]).toBe(6000);
     });
 
-    it('keeps one sticky MR note per key, triggers pipelines and posts statuses', async () => {
+    it('reads, creates and updates MR notes, triggers pipelines and posts statuses', async () => {
       forge.gitlab['acme/app'] = { id: 3 };
-      await gitlab.upsertStickyNote('acme/app', 5, 'audit', 'one');
-      await gitlab.upsertStickyNote('acme/app', 5, 'audit', 'two');
-      expect(forge.gitlab['acme/app'].notes![5]).toHaveLength(1);
-      expect(forge.gitlab['acme/app'].notes![5][0].body).toContain('two');
+      const note = await gitlab.createMergeRequestNote('acme/app', 5, 'one');
+      await gitlab.updateMergeRequestNote('acme/app', 5, note.id, 'two');
+      expect((await gitlab.listMergeRequestNotes('acme/app', 5)).map((n) => n.body)).toEqual(['two']);
       const p = await gitlab.createPipeline('acme/app', 'main', { customer: 'x' });
       expect(p.id).toBeGreaterThan(0);
       await gitlab.triggerPipeline('acme/app', 'main', 'glptt-triggertoken99', { A: '1' });

@@ -57,7 +57,8 @@ function highEntropyDetector(name: string, type: string, charset: string, limit:
     regexBased: false,
     find(line) {
       const out: string[] = [];
-      for (const m of line.matchAll(quoted)) if (adjust(m[2], shannonEntropy(m[2])) > limit) out.push(m[2]);
+      // A string of n characters has at most log2(n) bits of entropy: shorter ones cannot pass.
+      for (const m of line.matchAll(quoted)) if (Math.log2(m[2].length) > limit && adjust(m[2], shannonEntropy(m[2])) > limit) out.push(m[2]);
       return out;
     },
   };
@@ -82,7 +83,7 @@ const DETECTORS: Record<string, (limit?: number) => Detector> = {
     name: 'AWSKeyDetector',
     type: 'AWS Access Key',
     regexBased: true,
-    find: (line) => [...[...line.matchAll(AWS_KEY_ID)].map((m) => m[0]), ...[...line.matchAll(AWS_SECRET_KEY)].map((m) => m[1])],
+    find: (line) => [...[...line.matchAll(AWS_KEY_ID)].map((m) => m[0]), ...(/aws/i.test(line) ? [...line.matchAll(AWS_SECRET_KEY)].map((m) => m[1]) : [])],
   }),
 };
 
@@ -274,16 +275,20 @@ export function isFileFiltered(settings: CompiledSettings, file: string): boolea
 /**
  * Runs every detector on every line that no line filter drops, then the secret filters. A secret
  * counts once per file and type (detect-secrets' identity is file + type + hash), at its first line.
+ * Line filters are pure, so they run only on lines where a detector found something: the same
+ * result as filtering first, without paying for the costlier line regexes on every line.
  */
 export function analyzeLines(settings: CompiledSettings, lines: ScanLine[]): DetectSecretsHit[] {
   const hits: DetectSecretsHit[] = [];
   const seen = new Set<string>();
   lines.forEach(({ line, text: raw }, i) => {
     const text = raw.trimEnd();
-    const previous = i > 0 ? lines[i - 1].text : undefined;
-    if (!text || settings.filters.line.some((f) => f(text, previous))) return;
+    if (!text) return;
+    let lineDropped: boolean | undefined;
     for (const detector of settings.detectors) {
       for (const secret of detector.find(text)) {
+        lineDropped ??= settings.filters.line.some((f) => f(text, i > 0 ? lines[i - 1].text : undefined));
+        if (lineDropped) return;
         if (!secret || settings.filters.secret.some((f) => f(secret, text, detector))) continue;
         const key = `${detector.type}\0${secret}`;
         if (seen.has(key)) continue;
