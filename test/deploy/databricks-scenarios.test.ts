@@ -348,11 +348,19 @@ describe('deploy-databricks scenarios', () => {
       expect(job().settings).toEqual(classicJob().settings);
     });
 
-    test('a wheel version already on the volume without a digest', async () => {
-      emu.files.set(NEW_PATH, wheelBytes('1.5.0'));
+    test('a wheel version already on the volume without a digest, with other bytes', async () => {
+      emu.files.set(NEW_PATH, wheelBytes('1.5.0 built elsewhere'));
       const err = await deploy().run().catch((e) => e);
-      expect(err.describe()).toMatch(/already exists and has no digest beside it/);
+      expect(err.describe()).toMatch(/paved_demo 1\.5\.0 was already deployed with different bytes \(sha256 [0-9a-f]{12}…, this build [0-9a-f]{12}…\)/);
       expect(emu.mutations()).toHaveLength(0);
+    });
+
+    test('a wheel version already on the volume without a digest, byte for byte the same, is reused', async () => {
+      emu.files.set(NEW_PATH, wheelBytes('1.5.0'));
+      const outcome = await deploy().run();
+      expect(outcome.data.outcome).toBe('succeeded');
+      expect(emu.mutations().filter((r) => r.method === 'PUT' && r.path.endsWith('.whl'))).toHaveLength(0);
+      expect(JSON.stringify(job().settings)).toContain(NEW_PATH);
     });
 
     test('a digest of other bytes left without its wheel (an interrupted upload)', async () => {

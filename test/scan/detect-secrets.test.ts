@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,11 +61,22 @@ describeShared('detect-secrets test_data (expected results from SOURCES.md)', ()
     const baseline = loadDetectSecretsBaseline(D('dot-secrets.baseline'));
     expect(baseline.version).toBe('1.5.0');
     const compiled = compileSettings(baseline.settings);
-    expect(compiled.detectors.map((d) => d.name).sort()).toEqual(['AWSKeyDetector', 'Base64HighEntropyString', 'HexHighEntropyString']);
+    expect(compiled.detectors.map((d) => d.name).sort()).toEqual(['AWSKeyDetector', 'Base64HighEntropyString', 'HexHighEntropyString', 'PrivateKeyDetector']);
     expect(compiled.unsupportedPlugins.map((p) => p.id)).toContain('KeywordDetector');
     expect(compiled.filters.unsupported.map((f) => f.id)).toEqual(['detect_secrets.filters.gibberish.should_exclude_secret']);
     expect(baseline.results.has(['docs/design.md', '513e0a36963ae1e8431c041b744679ee578b7c44', 'Base64 High Entropy String'].join('\0'))).toBe(true);
     expect(baseline.results.size).toBe(16);
+  });
+
+  it("its eight Private Key results (sha1 of each key-file marker) are all accepted, on any line", async () => {
+    const markers = ['DSA ', 'EC ', 'OPENSSH ', 'PGP ', '', 'RSA ', 'SSH2 ENCRYPTED '].map((k) => `BEGIN ${k}PRIVATE ${k === 'PGP ' ? 'KEY BLOCK' : 'KEY'}`);
+    markers.push(['PuTTY', 'User', 'Key', 'File', '2'].join('-'));
+    const dir = writeTree(tempDir(), { 'detect_secrets/plugins/private_key.py': markers.map((m) => `    '${m}',`).join('\n') + '\n' });
+    const r = await cli(['scan', 'secrets', dir, '--detect-secrets-baseline', D('dot-secrets.baseline'), '--format', 'json']);
+    const data = JSON.parse(r.stdout);
+    expect(data.findings).toEqual([]);
+    expect(data.suppressed.map((s: { rule: string; line: number; by: string }) => `${s.rule}:${s.line} ${s.by}`)).toEqual(markers.map((_m, i) => `PrivateKeyDetector:${i + 1} baseline`));
+    expect(r.exitCode).toBe(0);
   });
 });
 
@@ -237,6 +249,29 @@ describe('paved scan secrets in detect-secrets mode', () => {
     const both = await cli(['scan', 'secrets', dir, '--config', path.join(dir, '.gitleaks.toml'), '--detect-secrets-baseline', path.join(dir, '.secrets.baseline')]);
     expect(both.exitCode).toBe(2);
     expect(both.stderr).toMatch(/not both/);
+  });
+
+  it('--diff reads only the added lines, raw, and still honours the baseline and pragmas', async () => {
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' };
+    const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args], { env, encoding: 'utf8' }).trim();
+    const old = b64Secret(51);
+    const moved = b64Secret(52);
+    const added = b64Secret(53);
+    const dir = tempDir();
+    git(dir, 'init', '-q', '-b', 'main');
+    writeTree(dir, { 'app.py': `OLD = "${old}"\n` });
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'base');
+    git(dir, 'checkout', '-q', '-b', 'feature');
+    writeTree(dir, {
+      'app.py': `OLD = "${old}"\nMOVED = "${moved}"\nOK = "${b64Secret(54)}"  # pragma: allowlist secret\nNEW = "${added}"\n`,
+      '.secrets.baseline': baselineDoc({ 'app.py': [{ type: 'Base64 High Entropy String', hashed_secret: sha1(moved), line_number: 40 }] }),
+    });
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'feature');
+    const data = JSON.parse((await cli(['scan', 'secrets', dir, '--diff', 'main', '--format', 'json'])).stdout);
+    expect(data.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['app.py:4']);
+    expect(data.suppressed.map((f: { file: string; line: number; by: string }) => `${f.file}:${f.line} ${f.by}`)).toEqual(['app.py:2 baseline']);
   });
 
   it('a broken baseline is an input error naming the file and field', async () => {

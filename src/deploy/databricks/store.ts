@@ -15,6 +15,8 @@ export interface WheelStore {
   putNew(path: string, data: Buffer): Promise<boolean>;
   /** A small text file (a digest, a lock), or undefined when absent. */
   readText(path: string): Promise<string | undefined>;
+  /** A file's bytes (a stored wheel, to compare with a build), or undefined when absent. */
+  readBytes(path: string): Promise<Buffer | undefined>;
   /** Creates a folder and its missing parents (idempotent). */
   makeDirectory(path: string): Promise<void>;
   delete(path: string): Promise<void>;
@@ -82,8 +84,12 @@ class VolumeStore implements WheelStore {
   }
 
   async readText(path: string): Promise<string | undefined> {
+    return (await this.readBytes(path))?.toString('utf8');
+  }
+
+  async readBytes(path: string): Promise<Buffer | undefined> {
     const res = await this.client.send(path, 'GET', `api/2.0/fs/files${encodePath(path)}`, { expect: [404], headers: { accept: 'application/octet-stream' } });
-    return res.status === 404 ? undefined : res.text;
+    return res.status === 404 ? undefined : res.bytes;
   }
 
   async makeDirectory(path: string): Promise<void> {
@@ -124,8 +130,12 @@ class WorkspaceStore implements WheelStore {
   }
 
   async readText(path: string): Promise<string | undefined> {
+    return (await this.readBytes(path))?.toString('utf8');
+  }
+
+  async readBytes(path: string): Promise<Buffer | undefined> {
     const res = await this.client.send<{ content?: string }>(path, 'GET', 'api/2.0/workspace/export', { query: { path, format: 'AUTO' }, expect: [404] });
-    return res.status === 404 ? undefined : Buffer.from(res.body?.content ?? '', 'base64').toString('utf8');
+    return res.status === 404 ? undefined : Buffer.from(res.body?.content ?? '', 'base64');
   }
 
   async makeDirectory(path: string): Promise<void> {

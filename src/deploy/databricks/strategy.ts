@@ -5,6 +5,7 @@
 // shows the change, and optionally smoke-run. Switching back resets the job to the settings read
 // before; the previous wheel is still there.
 
+import { createHash } from 'node:crypto';
 import { InputError } from '../../platform/errors';
 import { DeployError, DeployInProgressError, type Candidate, type DeployContext, type DeployStrategy, type LiveState } from '../lifecycle';
 import type { DatabricksClient, Job, Run } from './client';
@@ -190,12 +191,18 @@ export class DatabricksWheelStrategy implements DeployStrategy {
       ctx.log(`${this.targetPath} is already stored with the same sha256; reusing it`);
       return;
     }
-    throw new InputError(
-      recorded
-        ? `${wheel.dist} ${wheel.version} was already deployed with different bytes (sha256 ${recorded.slice(0, 12)}…, this build ${wheel.sha256.slice(0, 12)}…)`
-        : `${this.targetPath} already exists and has no digest beside it, so it cannot be shown to be the same wheel`,
-      { file: wheel.file, field: 'wheel', hint },
-    );
+    if (recorded === undefined) {
+      // A wheel stored without a digest (by hand, or by another tool): compare the bytes themselves.
+      const stored = await store.readBytes(this.targetPath);
+      if (stored?.equals(wheel.bytes)) {
+        this.alreadyUploaded = true;
+        ctx.log(`${this.targetPath} is already stored, byte for byte the same; reusing it`);
+        return;
+      }
+      const storedSha = stored ? createHash('sha256').update(stored).digest('hex') : 'unreadable';
+      throw new InputError(`${wheel.dist} ${wheel.version} was already deployed with different bytes (sha256 ${storedSha.slice(0, 12)}…, this build ${wheel.sha256.slice(0, 12)}…)`, { file: wheel.file, field: 'wheel', hint });
+    }
+    throw new InputError(`${wheel.dist} ${wheel.version} was already deployed with different bytes (sha256 ${recorded.slice(0, 12)}…, this build ${wheel.sha256.slice(0, 12)}…)`, { file: wheel.file, field: 'wheel', hint });
   }
 
   /** The digest first, so a stored wheel always has one; an upload that meets an existing file re-applies the rule above. */

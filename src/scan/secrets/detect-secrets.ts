@@ -1,4 +1,5 @@
-// detect-secrets compatibility: the detectors (high-entropy base64/hex strings, AWS keys) and the
+// detect-secrets compatibility: the detectors (high-entropy base64/hex strings, AWS keys, private
+// key markers) and the
 // filters of Yelp's detect-secrets, configured the way a `.secrets.baseline` configures them
 // (`plugins_used` with limits, `filters_used` with their parameters), applied line by line.
 // Written from detect-secrets' documented behaviour; knows nothing of files on disk or of git.
@@ -76,6 +77,15 @@ export function hexEntropy(secret: string): number {
 const AWS_KEY_ID = /(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}/g;
 const AWS_SECRET_KEY = /aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?['"]([0-9a-zA-Z/+]{40})['"]/gi;
 
+/** The key-file markers themselves are the secret detect-secrets records (so baselines hash them). */
+const PRIVATE_KEY_MARKERS = new RegExp(
+  ['BEGIN DSA', 'BEGIN EC', 'BEGIN OPENSSH', 'BEGIN PGP', 'BEGIN', 'BEGIN RSA', 'BEGIN SSH2 ENCRYPTED']
+    .map((k) => `${k} PRIVATE KEY${k === 'BEGIN PGP' ? ' BLOCK' : ''}`)
+    .concat('PuTTY-User-Key-File-2')
+    .join('|'),
+  'g',
+);
+
 const DETECTORS: Record<string, (limit?: number) => Detector> = {
   Base64HighEntropyString: (limit = 4.5) => highEntropyDetector('Base64HighEntropyString', 'Base64 High Entropy String', BASE64_CHARSET, limit, (_s, e) => e),
   HexHighEntropyString: (limit = 3.0) => highEntropyDetector('HexHighEntropyString', 'Hex High Entropy String', HEX_CHARSET, limit, (s) => hexEntropy(s)),
@@ -85,6 +95,7 @@ const DETECTORS: Record<string, (limit?: number) => Detector> = {
     regexBased: true,
     find: (line) => [...[...line.matchAll(AWS_KEY_ID)].map((m) => m[0]), ...(/aws/i.test(line) ? [...line.matchAll(AWS_SECRET_KEY)].map((m) => m[1]) : [])],
   }),
+  PrivateKeyDetector: () => ({ name: 'PrivateKeyDetector', type: 'Private Key', regexBased: true, find: (line) => [...line.matchAll(PRIVATE_KEY_MARKERS)].map((m) => m[0]) }),
 };
 
 /** The plugins paved implements, with detect-secrets' default limits. */
