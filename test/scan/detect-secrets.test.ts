@@ -155,6 +155,8 @@ describe('filters', () => {
   it('regex filters on lines, files and secrets; lock and swagger files', () => {
     const line = `x = "${b64Secret()}"`;
     expect(scan(only('regex.should_exclude_line', { pattern: ['^x ='] }), 'a.py', line)).toEqual([]);
+    expect(scan(only('regex.should_exclude_line', { pattern: ['^nomatch', '(?i)^X ='] }), 'a.py', line)).toEqual([]);
+    expect(scan(only('regex.should_exclude_line', { pattern: ['^X ='] }), 'a.py', line)).toHaveLength(1);
     expect(scan(only('regex.should_exclude_file', { pattern: ['^tests/'] }), 'tests/a.py', line)).toEqual([]);
     expect(scan(only('regex.should_exclude_file', { pattern: ['^tests/'] }), 'src/a.py', line)).toHaveLength(1);
     expect(scan(only('regex.should_exclude_secret', { pattern: ['^[A-Za-z0-9+/]{40}$'] }), 'a.py', line)).toEqual([]);

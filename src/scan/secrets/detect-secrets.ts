@@ -150,14 +150,20 @@ export interface Filters {
   unsupported: Array<{ id: string; reason: string }>;
 }
 
-function patternList(f: FilterSetting, field: string): RegExp {
+/** A `pattern` list as one test (any pattern searching the text); Python's leading `(?i)`-style flags become JS flags. */
+function patternList(f: FilterSetting, field: string): { test(text: string): boolean } {
   const patterns = Array.isArray(f.pattern) ? f.pattern : typeof f.pattern === 'string' ? [f.pattern] : [];
   if (!patterns.length) throw new InputError(`${f.path} needs a "pattern" list`, { field });
-  try {
-    return new RegExp(patterns.join('|'));
-  } catch (err) {
-    throw new InputError(`${f.path} pattern is not a valid regular expression: ${(err as Error).message}`, { field, hint: 'use the regex syntax Python and JavaScript share' });
-  }
+  const regexes = patterns.map((pattern, i) => {
+    const inline = /^\(\?([imsx]+)\)/.exec(pattern);
+    const flags = inline ? [...new Set(inline[1].replace('x', ''))].join('') : '';
+    try {
+      return new RegExp(inline ? pattern.slice(inline[0].length) : pattern, flags);
+    } catch (err) {
+      throw new InputError(`${f.path} pattern is not a valid regular expression: ${(err as Error).message}`, { field: `${field}.pattern[${i}]`, hint: 'use the regex syntax Python and JavaScript share' });
+    }
+  });
+  return { test: (text) => regexes.some((r) => r.test(text)) };
 }
 
 export function compileFilters(settings: FilterSetting[], where = 'filters_used'): Filters {
