@@ -64664,7 +64664,6 @@ function wrappy (fn, cb) {
 // dispatcher), deployments, commit statuses and issue/PR comments (reporting back).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitHubClient = exports.GITHUB_API = void 0;
-exports.stickyMarker = stickyMarker;
 const http_1 = __nccwpck_require__(1267);
 const rest_1 = __nccwpck_require__(6397);
 exports.GITHUB_API = 'https://api.github.com';
@@ -64806,18 +64805,8 @@ class GitHubClient {
     async updateIssueComment(repo, commentId, body) {
         return (await this.rest.request('PATCH', this.repoPath(repo, `/issues/comments/${commentId}`), { body: { body } })).body;
     }
-    /** One comment per `key` on an issue or PR: updated in place when it exists (hidden HTML marker), created otherwise. */
-    async upsertStickyComment(repo, issue, key, body) {
-        const marker = stickyMarker(key);
-        const existing = (await this.listIssueComments(repo, issue)).find((c) => c.body?.includes(marker));
-        const text = `${marker}\n${body}`;
-        return existing ? this.updateIssueComment(repo, existing.id, text) : this.createIssueComment(repo, issue, text);
-    }
 }
 exports.GitHubClient = GitHubClient;
-function stickyMarker(key) {
-    return `<!-- paved:${key.replace(/-->/g, '')} -->`;
-}
 /** GitHub's search qualifiers take ISO 8601 without fractions of a second. */
 function isoSeconds(date) {
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -64839,7 +64828,6 @@ exports.GitLabClient = exports.GITLAB_API = void 0;
 const http_1 = __nccwpck_require__(1267);
 const redact_1 = __nccwpck_require__(1598);
 const rest_1 = __nccwpck_require__(6397);
-const github_1 = __nccwpck_require__(932);
 exports.GITLAB_API = 'https://gitlab.com/api/v4';
 class GitLabClient {
     rest;
@@ -64937,13 +64925,6 @@ class GitLabClient {
     }
     async updateMergeRequestNote(project, mr, noteId, body) {
         return (await this.rest.request('PUT', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`), { body: { body } })).body;
-    }
-    /** One note per `key` on a merge request, updated in place when it exists. */
-    async upsertStickyNote(project, mr, key, body) {
-        const marker = (0, github_1.stickyMarker)(key);
-        const existing = (await this.listMergeRequestNotes(project, mr)).find((n) => n.body?.includes(marker));
-        const text = `${marker}\n${body}`;
-        return existing ? this.updateMergeRequestNote(project, mr, existing.id, text) : this.createMergeRequestNote(project, mr, text);
     }
     /** Merge requests a deployment shipped (for lead time from merge). */
     async listDeploymentMergeRequests(project, deploymentId) {
@@ -67613,6 +67594,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.LocalRepoFiles = void 0;
 exports.normalisePath = normalisePath;
 exports.globFiles = globFiles;
+const glob_1 = __nccwpck_require__(3009);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 class LocalRepoFiles {
@@ -67663,7 +67645,7 @@ async function globFiles(files, pattern) {
     if (firstWild === -1)
         return (await files.read(norm)) === undefined ? [] : [norm];
     const base = norm.split('/').slice(0, firstWild).join('/');
-    const re = globToRegExp(norm);
+    const re = (0, glob_1.globToRegExp)(norm);
     const out = [];
     const walk = async (dir, depth) => {
         if (depth > 12)
@@ -67678,23 +67660,6 @@ async function globFiles(files, pattern) {
     };
     await walk(base, 0);
     return out.sort();
-}
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-            i += glob[i + 2] === '/' ? 2 : 1;
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}$`);
 }
 
 
@@ -69050,6 +69015,61 @@ async function runAction(step, body) {
 
 /***/ }),
 
+/***/ 3009:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// Path globs shared by every step: `**` crosses directories, `*` and `?` stay within one, `{a,b}`
+// alternates and `[...]` is a character class. Paths are matched with forward slashes.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.globToRegExp = globToRegExp;
+function globToRegExp(pattern, options = {}) {
+    let re = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '*') {
+            if (pattern[i + 1] === '*') {
+                const slash = pattern[i + 2] === '/';
+                re += slash ? '(?:.*/)?' : '.*';
+                i += slash ? 2 : 1;
+            }
+            else
+                re += '[^/]*';
+        }
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '{') {
+            const end = pattern.indexOf('}', i);
+            if (end === -1)
+                re += '\\{';
+            else {
+                re += `(?:${pattern
+                    .slice(i + 1, end)
+                    .split(',')
+                    .map((alt) => alt.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+                    .join('|')})`;
+                i = end;
+            }
+        }
+        else if (c === '[') {
+            const end = pattern.indexOf(']', i);
+            if (end === -1)
+                re += '\\[';
+            else {
+                re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+                i = end;
+            }
+        }
+        else
+            re += c.replace(/[.+^$()|\\]/g, '\\$&');
+    }
+    return new RegExp(options.descendants ? `^${re}(?:/.*)?$` : `^${re}$`);
+}
+
+
+/***/ }),
+
 /***/ 1267:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -69162,12 +69182,13 @@ class HttpClient {
                 }
                 throw new HttpError(`${this.apiName}: ${method} ${redactUrl(url)} failed: ${lastError}`, undefined, '', url);
             }
-            const text = await response.text();
+            const bytes = Buffer.from(await response.arrayBuffer());
+            const text = bytes.toString('utf8');
             const headers = {};
             response.headers.forEach((value, key) => (headers[key] = value));
             this.options.onAttempt?.({ method, url, attempt, status: response.status });
             if (req.expect?.includes(response.status) || (response.status >= 200 && response.status < 300)) {
-                return { status: response.status, headers, body: parseBody(text, headers), text, url };
+                return { status: response.status, headers, body: parseBody(text, headers), text, bytes, url };
             }
             lastError = `HTTP ${response.status}${summariseBody(text)}`;
             if (RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts && (retryable || response.status === 429)) {

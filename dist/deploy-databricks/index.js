@@ -58896,8 +58896,11 @@ class VolumeStore {
         return res.status !== 409;
     }
     async readText(path) {
+        return (await this.readBytes(path))?.toString('utf8');
+    }
+    async readBytes(path) {
         const res = await this.client.send(path, 'GET', `api/2.0/fs/files${encodePath(path)}`, { expect: [404], headers: { accept: 'application/octet-stream' } });
-        return res.status === 404 ? undefined : res.text;
+        return res.status === 404 ? undefined : res.bytes;
     }
     async makeDirectory(path) {
         await this.client.send(path, 'PUT', `api/2.0/fs/directories${encodePath(path)}`);
@@ -58932,8 +58935,11 @@ class WorkspaceStore {
         return res.status !== 409;
     }
     async readText(path) {
+        return (await this.readBytes(path))?.toString('utf8');
+    }
+    async readBytes(path) {
         const res = await this.client.send(path, 'GET', 'api/2.0/workspace/export', { query: { path, format: 'AUTO' }, expect: [404] });
-        return res.status === 404 ? undefined : Buffer.from(res.body?.content ?? '', 'base64').toString('utf8');
+        return res.status === 404 ? undefined : Buffer.from(res.body?.content ?? '', 'base64');
     }
     async makeDirectory(path) {
         await this.client.send(path, 'POST', 'api/2.0/workspace/mkdirs', { body: { path }, retryUnsafe: true });
@@ -58966,6 +58972,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DatabricksWheelStrategy = void 0;
 exports.versionedPath = versionedPath;
 exports.digestPath = digestPath;
+const node_crypto_1 = __nccwpck_require__(7598);
 const errors_1 = __nccwpck_require__(6316);
 const lifecycle_1 = __nccwpck_require__(263);
 const jobs_1 = __nccwpck_require__(9812);
@@ -59127,9 +59134,18 @@ class DatabricksWheelStrategy {
             ctx.log(`${this.targetPath} is already stored with the same sha256; reusing it`);
             return;
         }
-        throw new errors_1.InputError(recorded
-            ? `${wheel.dist} ${wheel.version} was already deployed with different bytes (sha256 ${recorded.slice(0, 12)}…, this build ${wheel.sha256.slice(0, 12)}…)`
-            : `${this.targetPath} already exists and has no digest beside it, so it cannot be shown to be the same wheel`, { file: wheel.file, field: 'wheel', hint });
+        if (recorded === undefined) {
+            // A wheel stored without a digest (by hand, or by another tool): compare the bytes themselves.
+            const stored = await store.readBytes(this.targetPath);
+            if (stored?.equals(wheel.bytes)) {
+                this.alreadyUploaded = true;
+                ctx.log(`${this.targetPath} is already stored, byte for byte the same; reusing it`);
+                return;
+            }
+            const storedSha = stored ? (0, node_crypto_1.createHash)('sha256').update(stored).digest('hex') : 'unreadable';
+            throw new errors_1.InputError(`${wheel.dist} ${wheel.version} was already deployed with different bytes (sha256 ${storedSha.slice(0, 12)}…, this build ${wheel.sha256.slice(0, 12)}…)`, { file: wheel.file, field: 'wheel', hint });
+        }
+        throw new errors_1.InputError(`${wheel.dist} ${wheel.version} was already deployed with different bytes (sha256 ${recorded.slice(0, 12)}…, this build ${wheel.sha256.slice(0, 12)}…)`, { file: wheel.file, field: 'wheel', hint });
     }
     /** The digest first, so a stored wheel always has one; an upload that meets an existing file re-applies the rule above. */
     async upload(ctx, wheel) {
@@ -61004,12 +61020,13 @@ class HttpClient {
                 }
                 throw new HttpError(`${this.apiName}: ${method} ${redactUrl(url)} failed: ${lastError}`, undefined, '', url);
             }
-            const text = await response.text();
+            const bytes = Buffer.from(await response.arrayBuffer());
+            const text = bytes.toString('utf8');
             const headers = {};
             response.headers.forEach((value, key) => (headers[key] = value));
             this.options.onAttempt?.({ method, url, attempt, status: response.status });
             if (req.expect?.includes(response.status) || (response.status >= 200 && response.status < 300)) {
-                return { status: response.status, headers, body: parseBody(text, headers), text, url };
+                return { status: response.status, headers, body: parseBody(text, headers), text, bytes, url };
             }
             lastError = `HTTP ${response.status}${summariseBody(text)}`;
             if (RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts && (retryable || response.status === 429)) {

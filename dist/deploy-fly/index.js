@@ -60654,12 +60654,13 @@ class HttpClient {
                 }
                 throw new HttpError(`${this.apiName}: ${method} ${redactUrl(url)} failed: ${lastError}`, undefined, '', url);
             }
-            const text = await response.text();
+            const bytes = Buffer.from(await response.arrayBuffer());
+            const text = bytes.toString('utf8');
             const headers = {};
             response.headers.forEach((value, key) => (headers[key] = value));
             this.options.onAttempt?.({ method, url, attempt, status: response.status });
             if (req.expect?.includes(response.status) || (response.status >= 200 && response.status < 300)) {
-                return { status: response.status, headers, body: parseBody(text, headers), text, url };
+                return { status: response.status, headers, body: parseBody(text, headers), text, bytes, url };
             }
             lastError = `HTTP ${response.status}${summariseBody(text)}`;
             if (RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts && (retryable || response.status === 429)) {

@@ -65472,7 +65472,6 @@ function valuesFor(file, environment) {
 // dispatcher), deployments, commit statuses and issue/PR comments (reporting back).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitHubClient = exports.GITHUB_API = void 0;
-exports.stickyMarker = stickyMarker;
 const http_1 = __nccwpck_require__(1267);
 const rest_1 = __nccwpck_require__(6397);
 exports.GITHUB_API = 'https://api.github.com';
@@ -65614,18 +65613,8 @@ class GitHubClient {
     async updateIssueComment(repo, commentId, body) {
         return (await this.rest.request('PATCH', this.repoPath(repo, `/issues/comments/${commentId}`), { body: { body } })).body;
     }
-    /** One comment per `key` on an issue or PR: updated in place when it exists (hidden HTML marker), created otherwise. */
-    async upsertStickyComment(repo, issue, key, body) {
-        const marker = stickyMarker(key);
-        const existing = (await this.listIssueComments(repo, issue)).find((c) => c.body?.includes(marker));
-        const text = `${marker}\n${body}`;
-        return existing ? this.updateIssueComment(repo, existing.id, text) : this.createIssueComment(repo, issue, text);
-    }
 }
 exports.GitHubClient = GitHubClient;
-function stickyMarker(key) {
-    return `<!-- paved:${key.replace(/-->/g, '')} -->`;
-}
 /** GitHub's search qualifiers take ISO 8601 without fractions of a second. */
 function isoSeconds(date) {
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -65647,7 +65636,6 @@ exports.GitLabClient = exports.GITLAB_API = void 0;
 const http_1 = __nccwpck_require__(1267);
 const redact_1 = __nccwpck_require__(1598);
 const rest_1 = __nccwpck_require__(6397);
-const github_1 = __nccwpck_require__(932);
 exports.GITLAB_API = 'https://gitlab.com/api/v4';
 class GitLabClient {
     rest;
@@ -65745,13 +65733,6 @@ class GitLabClient {
     }
     async updateMergeRequestNote(project, mr, noteId, body) {
         return (await this.rest.request('PUT', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`), { body: { body } })).body;
-    }
-    /** One note per `key` on a merge request, updated in place when it exists. */
-    async upsertStickyNote(project, mr, key, body) {
-        const marker = (0, github_1.stickyMarker)(key);
-        const existing = (await this.listMergeRequestNotes(project, mr)).find((n) => n.body?.includes(marker));
-        const text = `${marker}\n${body}`;
-        return existing ? this.updateMergeRequestNote(project, mr, existing.id, text) : this.createMergeRequestNote(project, mr, text);
     }
     /** Merge requests a deployment shipped (for lead time from merge). */
     async listDeploymentMergeRequests(project, deploymentId) {
@@ -66485,12 +66466,13 @@ class HttpClient {
                 }
                 throw new HttpError(`${this.apiName}: ${method} ${redactUrl(url)} failed: ${lastError}`, undefined, '', url);
             }
-            const text = await response.text();
+            const bytes = Buffer.from(await response.arrayBuffer());
+            const text = bytes.toString('utf8');
             const headers = {};
             response.headers.forEach((value, key) => (headers[key] = value));
             this.options.onAttempt?.({ method, url, attempt, status: response.status });
             if (req.expect?.includes(response.status) || (response.status >= 200 && response.status < 300)) {
-                return { status: response.status, headers, body: parseBody(text, headers), text, url };
+                return { status: response.status, headers, body: parseBody(text, headers), text, bytes, url };
             }
             lastError = `HTTP ${response.status}${summariseBody(text)}`;
             if (RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts && (retryable || response.status === 429)) {

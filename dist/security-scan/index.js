@@ -58991,6 +58991,61 @@ async function runAction(step, body) {
 
 /***/ }),
 
+/***/ 3009:
+/***/ ((__unused_webpack_module, exports) => {
+
+"use strict";
+
+// Path globs shared by every step: `**` crosses directories, `*` and `?` stay within one, `{a,b}`
+// alternates and `[...]` is a character class. Paths are matched with forward slashes.
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.globToRegExp = globToRegExp;
+function globToRegExp(pattern, options = {}) {
+    let re = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '*') {
+            if (pattern[i + 1] === '*') {
+                const slash = pattern[i + 2] === '/';
+                re += slash ? '(?:.*/)?' : '.*';
+                i += slash ? 2 : 1;
+            }
+            else
+                re += '[^/]*';
+        }
+        else if (c === '?')
+            re += '[^/]';
+        else if (c === '{') {
+            const end = pattern.indexOf('}', i);
+            if (end === -1)
+                re += '\\{';
+            else {
+                re += `(?:${pattern
+                    .slice(i + 1, end)
+                    .split(',')
+                    .map((alt) => alt.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+                    .join('|')})`;
+                i = end;
+            }
+        }
+        else if (c === '[') {
+            const end = pattern.indexOf(']', i);
+            if (end === -1)
+                re += '\\[';
+            else {
+                re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+                i = end;
+            }
+        }
+        else
+            re += c.replace(/[.+^$()|\\]/g, '\\$&');
+    }
+    return new RegExp(options.descendants ? `^${re}(?:/.*)?$` : `^${re}$`);
+}
+
+
+/***/ }),
+
 /***/ 1267:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -59103,12 +59158,13 @@ class HttpClient {
                 }
                 throw new HttpError(`${this.apiName}: ${method} ${redactUrl(url)} failed: ${lastError}`, undefined, '', url);
             }
-            const text = await response.text();
+            const bytes = Buffer.from(await response.arrayBuffer());
+            const text = bytes.toString('utf8');
             const headers = {};
             response.headers.forEach((value, key) => (headers[key] = value));
             this.options.onAttempt?.({ method, url, attempt, status: response.status });
             if (req.expect?.includes(response.status) || (response.status >= 200 && response.status < 300)) {
-                return { status: response.status, headers, body: parseBody(text, headers), text, url };
+                return { status: response.status, headers, body: parseBody(text, headers), text, bytes, url };
             }
             lastError = `HTTP ${response.status}${summariseBody(text)}`;
             if (RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts && (retryable || response.status === 429)) {
@@ -59325,6 +59381,7 @@ const COMMON = [
 ];
 const SECRETS = [
     { name: 'config', type: 'string', valueName: 'FILE', description: 'gitleaks TOML config (default: PATH/.gitleaks.toml if present, else paved rules)' },
+    { name: 'detect-secrets-baseline', type: 'string', valueName: 'FILE', description: 'detect-secrets .secrets.baseline: its plugins_used/filters_used select the detectors, its results are accepted (default: PATH/.secrets.baseline if present and no gitleaks config)' },
     { name: 'gitleaksignore', type: 'string', valueName: 'FILE', description: 'gitleaks fingerprint ignore file (default: PATH/.gitleaksignore if present)' },
     { name: 'diff', type: 'string', valueName: 'BASE[...HEAD]', description: 'scan only lines a change adds (merge base of BASE to HEAD); "auto" uses the PR/MR base from GITHUB_BASE_REF or CI_MERGE_REQUEST_DIFF_BASE_SHA, else the tree' },
     { name: 'log', type: 'string', valueName: 'RANGE', description: 'scan lines added by every commit in a git log range (e.g. main..HEAD)' },
@@ -59380,6 +59437,7 @@ function buildScanOptions(args, target, ctx, scans) {
         exclude: args.strings('exclude'),
         commitSha: args.string('commit-sha'),
         config: has('secrets') ? abs(args.string('config')) : undefined,
+        detectSecretsBaseline: has('secrets') ? abs(args.string('detect-secrets-baseline')) : undefined,
         gitleaksIgnore: has('secrets') ? abs(args.string('gitleaksignore')) : undefined,
         change: has('secrets') ? changeFrom(args, ctx.env) : undefined,
         maxFileBytes: has('secrets') ? Math.round((args.number('max-file-size') ?? 10) * 1024 * 1024) : undefined,
@@ -59416,6 +59474,7 @@ exports.scanCommands = [
         'paved scan secrets .',
         'paved scan secrets --diff origin/main --sarif-output secrets.sarif',
         'paved scan secrets --config .gitleaks.toml --baseline .paved/secrets-baseline.json',
+        'paved scan secrets --detect-secrets-baseline .secrets.baseline',
     ]),
     command('deps', ['deps'], 'match lockfiles against OSV advisories; write a CycloneDX SBOM', DEPS, [
         'paved scan deps --osv-dir ~/.cache/osv --sbom sbom.cdx.json',
@@ -61577,6 +61636,676 @@ function lineContaining(lines, needle, from) {
 
 /***/ }),
 
+/***/ 772:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+// The secret scan in detect-secrets mode: a team's `.secrets.baseline` chooses the detectors and
+// filters (`plugins_used`, `filters_used`), and its `results` are accepted findings, matched on
+// detect-secrets' identity (file, sha1 of the secret, type), never on the line. Hits become the
+// same redacted findings as the gitleaks-style scan (`toFinding` registers every secret with the
+// redactor), so reports, gates and suppressions work unchanged.
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BASELINE_NAME = void 0;
+exports.loadDetectSecretsBaseline = loadDetectSecretsBaseline;
+exports.findDetectSecretsBaseline = findDetectSecretsBaseline;
+exports.scanFileText = scanFileText;
+exports.scanWithDetectSecrets = scanWithDetectSecrets;
+const fs = __importStar(__nccwpck_require__(3024));
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(6316);
+const files_1 = __nccwpck_require__(4924);
+const model_1 = __nccwpck_require__(764);
+const sources_1 = __nccwpck_require__(4355);
+const detect_1 = __nccwpck_require__(1952);
+const detect_secrets_1 = __nccwpck_require__(1008);
+const detect_secrets_transform_1 = __nccwpck_require__(7833);
+const scan_1 = __nccwpck_require__(5010);
+exports.BASELINE_NAME = '.secrets.baseline';
+function resultKey(file, hashedSecret, type) {
+    return `${file}\0${hashedSecret}\0${type}`;
+}
+function loadDetectSecretsBaseline(file) {
+    const text = (0, files_1.readText)(file, 'detect-secrets baseline');
+    let doc;
+    try {
+        doc = JSON.parse(text);
+    }
+    catch (err) {
+        throw new errors_1.InputError(`detect-secrets baseline is not valid JSON: ${err.message}`, { file, hint: 'create it with `detect-secrets scan > .secrets.baseline`' });
+    }
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+        throw new errors_1.InputError('detect-secrets baseline must be a JSON object', { file });
+    if (!Array.isArray(doc.plugins_used)) {
+        throw new errors_1.InputError('detect-secrets baseline has no "plugins_used" list', { file, field: 'plugins_used', hint: `list the detectors, e.g. [{"name": "Base64HighEntropyString", "limit": 4.5}]; paved implements ${detect_secrets_1.SUPPORTED_PLUGINS.join(', ')}` });
+    }
+    if (doc.filters_used !== undefined && !Array.isArray(doc.filters_used))
+        throw new errors_1.InputError('"filters_used" must be a list', { file, field: 'filters_used' });
+    const results = new Set();
+    const raw = doc.results ?? {};
+    if (typeof raw !== 'object' || Array.isArray(raw))
+        throw new errors_1.InputError('"results" must map file names to lists of secrets', { file, field: 'results' });
+    for (const [name, entries] of Object.entries(raw)) {
+        if (!Array.isArray(entries))
+            throw new errors_1.InputError('must be a list of secrets', { file, field: `results.${name}` });
+        entries.forEach((e, i) => {
+            const field = `results.${name}[${i}]`;
+            if (typeof e?.hashed_secret !== 'string' || !/^[0-9a-f]{40}$/i.test(e.hashed_secret))
+                throw new errors_1.InputError('"hashed_secret" must be a sha1 hex digest', { file, field });
+            if (typeof e.type !== 'string')
+                throw new errors_1.InputError('missing "type"', { file, field });
+            results.add(resultKey(typeof e.filename === 'string' ? e.filename : name, e.hashed_secret.toLowerCase(), e.type));
+        });
+    }
+    const settings = {
+        plugins: doc.plugins_used,
+        filters: doc.filters_used ?? detect_secrets_1.DEFAULT_FILTERS,
+    };
+    (0, detect_secrets_1.compileSettings)(settings, file); // validate now, so a bad baseline fails before any scanning
+    return { file, version: typeof doc.version === 'string' ? doc.version : undefined, settings, results };
+}
+/**
+ * The baseline that selects detect-secrets mode: the one given, else `<root>/.secrets.baseline`
+ * when present and the team has not configured gitleaks (`config` or `<root>/.gitleaks.toml`).
+ */
+function findDetectSecretsBaseline(root, explicit, gitleaksConfig) {
+    if (explicit && gitleaksConfig)
+        throw new errors_1.InputError('give a gitleaks config or a detect-secrets baseline, not both', { field: 'detect-secrets-baseline', hint: 'each selects its own detectors' });
+    if (explicit || gitleaksConfig)
+        return explicit;
+    const dir = fs.existsSync(root) && fs.statSync(root).isFile() ? path.dirname(root) : root;
+    const local = path.join(dir, exports.BASELINE_NAME);
+    return fs.existsSync(local) && !fs.existsSync(path.join(dir, '.gitleaks.toml')) ? local : undefined;
+}
+/**
+ * detect-secrets' per-file scan: the first reading of the file (transformed or raw), and only if
+ * that found nothing, the eager reading.
+ */
+function scanFileText(settings, file, text) {
+    if ((0, detect_secrets_1.isFileFiltered)(settings, file))
+        return [];
+    for (const read of (0, detect_secrets_transform_1.readings)(file, text)) {
+        const lines = read();
+        const hits = lines ? (0, detect_secrets_1.analyzeLines)(settings, lines) : [];
+        if (hits.length)
+            return hits;
+    }
+    return [];
+}
+async function scanWithDetectSecrets(options) {
+    const settings = options.baseline?.settings ?? options.settings ?? { plugins: detect_secrets_1.SUPPORTED_PLUGINS.map((name) => ({ name })), filters: detect_secrets_1.DEFAULT_FILTERS };
+    const compiled = (0, detect_secrets_1.compileSettings)(settings, options.baseline?.file);
+    const isFile = fs.statSync(options.root).isFile();
+    const baseDir = isFile ? path.dirname(options.root) : options.root;
+    const baselineRel = options.baseline ? (0, model_1.toPosix)(path.relative(baseDir, path.resolve(options.baseline.file))) : undefined;
+    if (baselineRel)
+        compiled.filters.file.push((file) => file === baselineRel); // never scan the baseline itself
+    const maxBytes = options.maxFileBytes ?? scan_1.DEFAULT_MAX_FILE_BYTES;
+    const findings = [];
+    const accepted = [];
+    let filesScanned = 0;
+    let bytesScanned = 0;
+    let skipped = { binary: 0, tooLarge: 0, vendored: 0 };
+    const collect = (hits, fragment, sourceLines) => {
+        for (const hit of hits) {
+            const at = sourceLines?.[hit.line - 1]?.indexOf(hit.secret) ?? -1;
+            const finding = (0, scan_1.toFinding)({
+                rule: ruleFor(hit.detector),
+                file: fragment.path,
+                line: hit.line,
+                endLine: hit.line,
+                column: at >= 0 ? at + 1 : undefined,
+                endColumn: at >= 0 ? at + hit.secret.length : undefined,
+                secret: hit.secret,
+                match: hit.secret,
+                commit: fragment.commit,
+                entropy: (0, detect_1.shannonEntropy)(hit.secret),
+            });
+            findings.push(finding);
+            if (options.baseline?.results.has(resultKey(fragment.path, hit.hashedSecret, hit.detector.type))) {
+                accepted.push({ rule: finding.rule, path: finding.file, hash: (0, model_1.sha256)(hit.secret), reason: `accepted in ${path.basename(options.baseline.file)}` });
+            }
+        }
+    };
+    if (options.change) {
+        // Like `detect-secrets scan --diff`: the added lines as they are, no file transforms.
+        const seen = new Set();
+        for (const fragment of await (0, sources_1.addedLines)(options.root, options.change)) {
+            if (fragment.path.split('/').some((part) => sources_1.VENDORED_DIRS.has(part))) {
+                skipped.vendored++;
+                continue;
+            }
+            if ((0, detect_secrets_1.isFileFiltered)(compiled, fragment.path))
+                continue;
+            filesScanned++;
+            bytesScanned += fragment.text.length;
+            const lines = fragment.text.split('\n').map((text, i) => ({ line: fragment.lineMap ? fragment.lineMap[i] : i + 1, text }));
+            const hits = (0, detect_secrets_1.analyzeLines)(compiled, lines).filter((h) => {
+                const key = `${fragment.path}\0${h.detector.type}\0${h.hashedSecret}`;
+                return !seen.has(key) && !!seen.add(key);
+            });
+            collect(hits, fragment, undefined);
+        }
+    }
+    else {
+        const walk = (0, sources_1.walkTree)(options.root, { exclude: options.exclude });
+        skipped = walk.skipped;
+        for (const rel of walk.files) {
+            const read = (0, sources_1.readScannable)(isFile ? options.root : path.join(options.root, rel), maxBytes);
+            if (!read.text) {
+                skipped[read.reason]++;
+                continue;
+            }
+            filesScanned++;
+            bytesScanned += read.text.length;
+            collect(scanFileText(compiled, rel, read.text), { path: rel, text: read.text }, read.text.split(/\r?\n/));
+        }
+    }
+    return {
+        result: {
+            findings,
+            ruleSource: options.baseline ? `detect-secrets baseline ${path.basename(options.baseline.file)}${options.baseline.version ? ` (format ${options.baseline.version})` : ''}` : 'detect-secrets defaults',
+            rules: compiled.detectors.length,
+            rejectedRules: [...compiled.unsupportedPlugins, ...compiled.filters.unsupported],
+            filesScanned,
+            bytesScanned,
+            skipped,
+        },
+        accepted,
+    };
+}
+const rules = new WeakMap();
+/** The detector as the finding model's rule: its class name as id, its secret type as title. */
+function ruleFor(detector) {
+    let rule = rules.get(detector);
+    if (!rule) {
+        rule = { id: detector.name, description: detector.type, keywords: [], tags: ['detect-secrets'], severity: 'high', allowlists: [] };
+        rules.set(detector, rule);
+    }
+    return rule;
+}
+
+
+/***/ }),
+
+/***/ 7833:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+// How detect-secrets reads a file before its line-based detectors run. Config values need not be
+// quoted, but the high-entropy detectors only look at quoted strings; so YAML mapping values and
+// INI option values are rewritten as `key: "value"` / `key = "value"` on their original line
+// numbers (keeping YAML trailing comments, where a `pragma: allowlist secret` may sit). Files that
+// are neither are read as they are; files of no known type get a second, "eager" reading as an INI
+// file without a section header (.env style) when the first reading found nothing.
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.yamlLines = yamlLines;
+exports.iniLines = iniLines;
+exports.readings = readings;
+const path = __importStar(__nccwpck_require__(6760));
+const yaml_1 = __nccwpck_require__(8815);
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+/** Extensions detect-secrets gives a file type; everything else is "other" and gets the eager reading. */
+const TYPED_EXTENSIONS = new Set(['.py', '.js', '.ts', '.go', '.java', '.php', '.rb', '.swift', '.tf', '.cls', '.example', '.m', '.mm', '.eyaml', '.xml', '.ini', '.cfg', '.conf', '.properties', '.toml', ...YAML_EXTENSIONS]);
+const NEXTLINE_COMMENT = /^[#;].*pragma: ?(?:allow|white)list[ -]nextline[ -]secret/;
+const YAML_COMMENT = /\s+#[\S ]*/;
+function quotedLine(key, separator, value) {
+    const bare = value.length > 1 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]) ? value.slice(1, -1) : value;
+    return `${key}${separator}"${bare.replace(/"/g, '\\"')}"`;
+}
+/**
+ * YAML mapping values that are strings (or !!binary, kept as base64), on their lines; sequence items
+ * are not rewritten (detect-secrets tags mapping values only). Undefined if the text is not YAML.
+ */
+function yamlLines(text) {
+    const lineCounter = new yaml_1.LineCounter();
+    const doc = (0, yaml_1.parseDocument)(text, { schema: 'yaml-1.1', lineCounter, uniqueKeys: false });
+    if (doc.errors.length)
+        return undefined;
+    const source = text.split(/\r?\n/);
+    const out = [];
+    (0, yaml_1.visit)(doc, {
+        Pair(_key, pair) {
+            if (!(0, yaml_1.isPair)(pair) || !(0, yaml_1.isScalar)(pair.key) || !(0, yaml_1.isScalar)(pair.value) || !pair.value.range)
+                return;
+            const raw = pair.value.value;
+            const value = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('base64') : undefined;
+            if (value === undefined)
+                return;
+            const line = lineCounter.linePos(pair.value.range[0]).line;
+            const comment = (source[line - 1] ?? '').trim().match(YAML_COMMENT)?.[0] ?? '';
+            out.push({ line, text: quotedLine(String(pair.key.value), ': ', value) + comment });
+        },
+    });
+    return out.sort((a, b) => a.line - b.line);
+}
+/**
+ * INI option values (configparser rules: `[section]` headers, `key = value` or `key: value`,
+ * indented continuation lines, `#`/`;` comment lines, duplicates are errors), one line per value
+ * line. Undefined when the text is not an INI file with at least one section.
+ */
+function iniLines(text, addHeader = false) {
+    const lines = text.split(/\r?\n/);
+    const out = [];
+    const sections = new Set();
+    let section = addHeader ? 'global' : undefined;
+    if (section)
+        sections.add(section);
+    let options = new Set();
+    let option;
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const stripped = line.trim();
+        if (!stripped || stripped[0] === '#' || stripped[0] === ';') {
+            if (NEXTLINE_COMMENT.test(stripped))
+                out.push({ line: i + 1, text: stripped });
+            continue; // blank and comment lines do not end a multi-line value
+        }
+        const indent = line.length - line.trimStart().length;
+        if (option && indent > option.indent) {
+            out.push({ line: i + 1, text: quotedLine(option.key, ' = ', stripped) });
+            continue;
+        }
+        option = undefined;
+        const header = /^\[(.+)\]/.exec(stripped);
+        if (header) {
+            if (sections.has(header[1]))
+                return undefined;
+            if (header[1] !== 'DEFAULT')
+                sections.add(header[1]);
+            section = header[1];
+            options = new Set();
+            continue;
+        }
+        const assignment = /^(.*?)\s*[=:]\s*(.*)$/.exec(stripped);
+        if (!section || !assignment || !assignment[1] || options.has(assignment[1]))
+            return undefined;
+        options.add(assignment[1]);
+        option = { key: assignment[1], indent };
+        if (assignment[2])
+            out.push({ line: i + 1, text: quotedLine(assignment[1], ' = ', assignment[2]) });
+    }
+    return sections.size ? out : undefined;
+}
+function rawLines(text) {
+    return text.split(/\r?\n/).map((t, i) => ({ line: i + 1, text: t }));
+}
+/**
+ * The readings of a file, in order: the first (YAML or INI transform, else the raw lines), then
+ * for files of no known type the eager INI reading, used only if the first found nothing.
+ */
+function readings(file, text) {
+    const ext = path.posix.extname(file).toLowerCase();
+    const first = () => {
+        const transformed = YAML_EXTENSIONS.has(ext) ? (yamlLines(text) ?? iniLines(text)) : iniLines(text);
+        return transformed?.length ? transformed : rawLines(text);
+    };
+    return TYPED_EXTENSIONS.has(ext) ? [first] : [first, () => iniLines(text, true)];
+}
+
+
+/***/ }),
+
+/***/ 1008:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+"use strict";
+
+// detect-secrets compatibility: the detectors (high-entropy base64/hex strings, AWS keys, private
+// key markers) and the
+// filters of Yelp's detect-secrets, configured the way a `.secrets.baseline` configures them
+// (`plugins_used` with limits, `filters_used` with their parameters), applied line by line.
+// Written from detect-secrets' documented behaviour; knows nothing of files on disk or of git.
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DEFAULT_FILTERS = exports.SUPPORTED_PLUGINS = void 0;
+exports.hexEntropy = hexEntropy;
+exports.isSequentialString = isSequentialString;
+exports.compileFilters = compileFilters;
+exports.compileSettings = compileSettings;
+exports.sha1 = sha1;
+exports.isFileFiltered = isFileFiltered;
+exports.analyzeLines = analyzeLines;
+const node_crypto_1 = __nccwpck_require__(7598);
+const path = __importStar(__nccwpck_require__(6760));
+const errors_1 = __nccwpck_require__(6316);
+const detect_1 = __nccwpck_require__(1952);
+const BASE64_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\\-_=';
+const HEX_CHARSET = '0123456789abcdefABCDEF';
+/** Quoted strings made only of the charset, scored by Shannon entropy against the limit (strictly above). */
+function highEntropyDetector(name, type, charset, limit, adjust) {
+    if (!(limit >= 0 && limit <= 8))
+        throw new errors_1.InputError(`entropy limit ${limit} is outside 0.0-8.0`, { field: `plugins_used.${name}.limit` });
+    const quoted = new RegExp(`(['"])([${charset.replace(/[\]\\^-]/g, '\\$&')}]+)\\1`, 'g');
+    return {
+        name,
+        type,
+        regexBased: false,
+        find(line) {
+            const out = [];
+            // A string of n characters has at most log2(n) bits of entropy: shorter ones cannot pass.
+            for (const m of line.matchAll(quoted))
+                if (Math.log2(m[2].length) > limit && adjust(m[2], (0, detect_1.shannonEntropy)(m[2])) > limit)
+                    out.push(m[2]);
+            return out;
+        },
+    };
+}
+/**
+ * All-digit hex strings are mostly ids and numbers: detect-secrets lowers their entropy by
+ * 1.2 / log2(length), so short numbers fall under the default limit and long ones still count.
+ */
+function hexEntropy(secret) {
+    const entropy = (0, detect_1.shannonEntropy)(secret);
+    return secret.length > 1 && /^\d+$/.test(secret) ? entropy - 1.2 / Math.log2(secret.length) : entropy;
+}
+const AWS_KEY_ID = /(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}/g;
+const AWS_SECRET_KEY = /aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?['"]([0-9a-zA-Z/+]{40})['"]/gi;
+/** The key-file markers themselves are the secret detect-secrets records (so baselines hash them). */
+const PRIVATE_KEY_MARKERS = new RegExp(['BEGIN DSA', 'BEGIN EC', 'BEGIN OPENSSH', 'BEGIN PGP', 'BEGIN', 'BEGIN RSA', 'BEGIN SSH2 ENCRYPTED']
+    .map((k) => `${k} PRIVATE KEY${k === 'BEGIN PGP' ? ' BLOCK' : ''}`)
+    .concat('PuTTY-User-Key-File-2')
+    .join('|'), 'g');
+const DETECTORS = {
+    Base64HighEntropyString: (limit = 4.5) => highEntropyDetector('Base64HighEntropyString', 'Base64 High Entropy String', BASE64_CHARSET, limit, (_s, e) => e),
+    HexHighEntropyString: (limit = 3.0) => highEntropyDetector('HexHighEntropyString', 'Hex High Entropy String', HEX_CHARSET, limit, (s) => hexEntropy(s)),
+    AWSKeyDetector: () => ({
+        name: 'AWSKeyDetector',
+        type: 'AWS Access Key',
+        regexBased: true,
+        find: (line) => [...[...line.matchAll(AWS_KEY_ID)].map((m) => m[0]), ...(/aws/i.test(line) ? [...line.matchAll(AWS_SECRET_KEY)].map((m) => m[1]) : [])],
+    }),
+    PrivateKeyDetector: () => ({ name: 'PrivateKeyDetector', type: 'Private Key', regexBased: true, find: (line) => [...line.matchAll(PRIVATE_KEY_MARKERS)].map((m) => m[0]) }),
+};
+/** The plugins paved implements, with detect-secrets' default limits. */
+exports.SUPPORTED_PLUGINS = Object.keys(DETECTORS);
+/** The filters detect-secrets applies when a configuration names none (its own defaults). */
+exports.DEFAULT_FILTERS = [
+    'allowlist.is_line_allowlisted',
+    'heuristic.is_sequential_string',
+    'heuristic.is_potential_uuid',
+    'heuristic.is_likely_id_string',
+    'heuristic.is_templated_secret',
+    'heuristic.is_prefixed_with_dollar_sign',
+    'heuristic.is_indirect_reference',
+    'heuristic.is_lock_file',
+    'heuristic.is_not_alphanumeric_string',
+    'heuristic.is_swagger_file',
+].map((p) => ({ path: `detect_secrets.filters.${p}` }));
+// ---------------------------------------------------------------------------------------------
+// Filters. Each kind sees what detect-secrets gives it: the file name, the line, or the secret.
+const PRAGMA = /(?:#|\/\/|\/\*|--|<!--|;|')[ \t]*pragma: ?(?:allow|white)list[ -]secret\b/;
+const PRAGMA_NEXTLINE = /(?:#|\/\/|\/\*|--|<!--|;|')[ \t]*pragma: ?(?:allow|white)list[ -]nextline[ -]secret\b/;
+const SEQUENCES = (() => {
+    const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const digits = '0123456789';
+    const hex = '0123456789ABCDEF';
+    return [upper + upper + digits + '+/', digits + upper + upper + '+/', (digits + upper).repeat(2), digits.repeat(2), hex + hex, upper + '=/'];
+})();
+function isSequentialString(secret) {
+    const upper = secret.toUpperCase();
+    return SEQUENCES.some((s) => s.includes(upper));
+}
+const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/i;
+/** `id`, `myid`, `userid` at the start of the line, or `_id`, optionally plural, then a non-alphanumeric. */
+const ID_BEFORE = /(?:^(?:id|myid|userid)|_id)s?[^a-z0-9]/i;
+const INDIRECT_REFERENCE = /([^\v=!:]*)\s*(:=?|[!=]{1,3})\s*([\w.-]+[[(][^\v]*[\])])/;
+const LOCK_FILES = new Set(['Brewfile.lock.json', 'Cartfile.resolved', 'composer.lock', 'Gemfile.lock', 'Package.resolved', 'package-lock.json', 'Podfile.lock', 'yarn.lock', 'Pipfile.lock', 'poetry.lock', 'Cargo.lock', 'packages.lock.json']);
+const NON_TEXT_EXTENSIONS = new Set('.7z .bin .bmp .bz2 .class .css .dmg .doc .eot .exe .gif .gz .ico .iml .ipr .iws .jar .jpg .jpeg .lock .map .mo .pdf .png .prefs .psd .rar .realm .s7z .sum .svg .tar .tif .tiff .ttf .webp .woff .xls .xlsx .zip'.split(' '));
+/** A `pattern` list as one test (any pattern searching the text); Python's leading `(?i)`-style flags become JS flags. */
+function patternList(f, field) {
+    const patterns = Array.isArray(f.pattern) ? f.pattern : typeof f.pattern === 'string' ? [f.pattern] : [];
+    if (!patterns.length)
+        throw new errors_1.InputError(`${f.path} needs a "pattern" list`, { field });
+    const regexes = patterns.map((pattern, i) => {
+        const inline = /^\(\?([imsx]+)\)/.exec(pattern);
+        const flags = inline ? [...new Set(inline[1].replace('x', ''))].join('') : '';
+        try {
+            return new RegExp(inline ? pattern.slice(inline[0].length) : pattern, flags);
+        }
+        catch (err) {
+            throw new errors_1.InputError(`${f.path} pattern is not a valid regular expression: ${err.message}`, { field: `${field}.pattern[${i}]`, hint: 'use the regex syntax Python and JavaScript share' });
+        }
+    });
+    return { test: (text) => regexes.some((r) => r.test(text)) };
+}
+function compileFilters(settings, where = 'filters_used') {
+    const out = { file: [], line: [], secret: [], unsupported: [] };
+    settings.forEach((f, i) => {
+        const field = `${where}[${i}]`;
+        if (typeof f?.path !== 'string')
+            throw new errors_1.InputError('filter entry has no "path"', { field });
+        const name = f.path.replace(/^detect_secrets\.filters\./, '');
+        switch (name) {
+            case 'allowlist.is_line_allowlisted':
+                out.line.push((line, previous) => PRAGMA.test(line) || (previous !== undefined && PRAGMA_NEXTLINE.test(previous)));
+                break;
+            case 'regex.should_exclude_line': {
+                const re = patternList(f, field);
+                out.line.push((line) => re.test(line));
+                break;
+            }
+            case 'heuristic.is_indirect_reference':
+                out.line.push((line) => line.length <= 1000 && INDIRECT_REFERENCE.test(line));
+                break;
+            case 'regex.should_exclude_file': {
+                const re = patternList(f, field);
+                out.file.push((file) => re.test(file));
+                break;
+            }
+            case 'common.is_baseline_file':
+                if (f.filename)
+                    out.file.push((file) => file === f.filename);
+                break;
+            case 'heuristic.is_lock_file':
+                out.file.push((file) => LOCK_FILES.has(path.posix.basename(file)));
+                break;
+            case 'heuristic.is_swagger_file':
+                out.file.push((file) => file.includes('swagger'));
+                break;
+            case 'heuristic.is_non_text_file':
+                out.file.push((file) => NON_TEXT_EXTENSIONS.has(path.posix.extname(file)));
+                break;
+            case 'regex.should_exclude_secret': {
+                const re = patternList(f, field);
+                out.secret.push((secret) => re.test(secret));
+                break;
+            }
+            case 'heuristic.is_sequential_string':
+                out.secret.push(isSequentialString);
+                break;
+            case 'heuristic.is_potential_uuid':
+                out.secret.push((secret) => UUID.test(secret));
+                break;
+            case 'heuristic.is_likely_id_string':
+                out.secret.push((secret, line, detector) => {
+                    const at = line.indexOf(secret);
+                    return at >= 0 && !detector.regexBased && ID_BEFORE.test(line.slice(0, at));
+                });
+                break;
+            case 'heuristic.is_templated_secret':
+                out.secret.push((s) => s.length < 2 || (s[0] === '{' && s.endsWith('}')) || (s[0] === '<' && s.endsWith('>')) || (s.startsWith('${') && s.endsWith('}')));
+                break;
+            case 'heuristic.is_prefixed_with_dollar_sign':
+                out.secret.push((s) => s.startsWith('$'));
+                break;
+            case 'heuristic.is_not_alphanumeric_string':
+                out.secret.push((s) => !/[A-Za-z]/.test(s));
+                break;
+            // Scanned paths are always regular files, and paved never calls a provider to verify a
+            // secret, so every secret is "unverified": the default policy (min_level 2) keeps them all.
+            case 'common.is_invalid_file':
+                break;
+            case 'common.is_ignored_due_to_verification_policies':
+                if ((f.min_level ?? 2) > 2)
+                    out.unsupported.push({ id: f.path, reason: 'paved does not verify secrets with their providers, so "verified only" cannot apply; every secret is reported' });
+                break;
+            case 'gibberish.should_exclude_secret':
+                out.unsupported.push({ id: f.path, reason: 'needs the gibberish-detector model, which paved does not ship; secrets it would drop are reported' });
+                break;
+            default:
+                out.unsupported.push({ id: f.path, reason: 'not a filter paved knows; not applied' });
+        }
+    });
+    return out;
+}
+function compileSettings(settings, where = 'settings') {
+    const detectors = [];
+    const unsupportedPlugins = [];
+    settings.plugins.forEach((p, i) => {
+        if (typeof p?.name !== 'string')
+            throw new errors_1.InputError('plugin entry has no "name"', { field: `${where}.plugins_used[${i}]` });
+        if (p.limit !== undefined && typeof p.limit !== 'number')
+            throw new errors_1.InputError(`"limit" of ${p.name} must be a number`, { field: `${where}.plugins_used[${i}].limit` });
+        const make = DETECTORS[p.name];
+        if (make)
+            detectors.push(make(p.limit));
+        else
+            unsupportedPlugins.push({ id: p.name, reason: `detect-secrets plugin without a paved equivalent (paved implements ${exports.SUPPORTED_PLUGINS.join(', ')})` });
+    });
+    return { detectors, filters: compileFilters(settings.filters, `${where}.filters_used`), unsupportedPlugins };
+}
+function sha1(text) {
+    return (0, node_crypto_1.createHash)('sha1').update(text).digest('hex');
+}
+function isFileFiltered(settings, file) {
+    return settings.filters.file.some((f) => f(file));
+}
+/**
+ * Runs every detector on every line that no line filter drops, then the secret filters. A secret
+ * counts once per file and type (detect-secrets' identity is file + type + hash), at its first line.
+ * Line filters are pure, so they run only on lines where a detector found something: the same
+ * result as filtering first, without paying for the costlier line regexes on every line.
+ */
+function analyzeLines(settings, lines) {
+    const hits = [];
+    const seen = new Set();
+    lines.forEach(({ line, text: raw }, i) => {
+        const text = raw.trimEnd();
+        if (!text)
+            return;
+        let lineDropped;
+        for (const detector of settings.detectors) {
+            for (const secret of detector.find(text)) {
+                lineDropped ??= settings.filters.line.some((f) => f(text, i > 0 ? lines[i - 1].text : undefined));
+                if (lineDropped)
+                    return;
+                if (!secret || settings.filters.secret.some((f) => f(secret, text, detector)))
+                    continue;
+                const key = `${detector.type}\0${secret}`;
+                if (seen.has(key))
+                    continue;
+                seen.add(key);
+                hits.push({ detector, secret, hashedSecret: sha1(secret), line });
+            }
+        }
+    });
+    return hits;
+}
+
+
+/***/ }),
+
 /***/ 1952:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -62901,12 +63630,12 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-exports.VENDORED_DIRS = void 0;
+exports.globToRegExp = exports.VENDORED_DIRS = void 0;
 exports.walkTree = walkTree;
 exports.readScannable = readScannable;
-exports.globToRegExp = globToRegExp;
 exports.addedLines = addedLines;
 exports.parseUnifiedDiff = parseUnifiedDiff;
+const glob_1 = __nccwpck_require__(3009);
 const fs = __importStar(__nccwpck_require__(3024));
 const path = __importStar(__nccwpck_require__(6760));
 const errors_1 = __nccwpck_require__(6316);
@@ -62915,7 +63644,7 @@ const exec_1 = __nccwpck_require__(6886);
 exports.VENDORED_DIRS = new Set(['.git', 'node_modules', 'bower_components', 'vendor', 'third_party', '.venv', 'venv', 'site-packages', '__pycache__', '.tox', '.terraform']);
 /** Lists the regular files under `root` (relative, forward slashes), sorted. */
 function walkTree(root, options = {}) {
-    const excludes = (options.exclude ?? []).map(globToRegExp);
+    const excludes = (options.exclude ?? []).map(exports.globToRegExp);
     const files = [];
     const skipped = { binary: 0, tooLarge: 0, vendored: 0 };
     let stat;
@@ -62955,23 +63684,9 @@ function readScannable(file, maxBytes) {
         return { reason: 'binary' };
     return { text: buf.toString('utf8') };
 }
-function globToRegExp(glob) {
-    let re = '';
-    for (let i = 0; i < glob.length; i++) {
-        const c = glob[i];
-        if (c === '*' && glob[i + 1] === '*') {
-            re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-            i += glob[i + 2] === '/' ? 2 : 1;
-        }
-        else if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else
-            re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}(?:/.*)?$`);
-}
+/** Excludes and allowlist paths match the path itself and everything below it. */
+const globToRegExp = (glob) => (0, glob_1.globToRegExp)(glob, { descendants: true });
+exports.globToRegExp = globToRegExp;
 /** The lines a change adds, one fragment per file (per commit in `log` mode). */
 async function addedLines(root, change) {
     const common = ['-c', 'core.quotePath=false', '-C', root];
@@ -63114,6 +63829,7 @@ const sarif_1 = __nccwpck_require__(2301);
 const summary_1 = __nccwpck_require__(1720);
 const scan_2 = __nccwpck_require__(7512);
 const scan_3 = __nccwpck_require__(5010);
+const detect_secrets_scan_1 = __nccwpck_require__(772);
 const suppress_1 = __nccwpck_require__(2978);
 exports.TOOL = { name: 'paved', version: package_json_1.default.version, informationUri: 'https://paved.dev/docs/security-scan' };
 function parseFailOn(raw) {
@@ -63172,7 +63888,15 @@ async function runSecurityScan(options) {
     let deps;
     let sast;
     if (options.scans.includes('secrets')) {
-        secrets = await (0, scan_3.scanSecrets)({ root, config: options.config, change: options.change, exclude: options.exclude, maxFileBytes: options.maxFileBytes });
+        const dsBaseline = (0, detect_secrets_scan_1.findDetectSecretsBaseline)(root, options.detectSecretsBaseline, options.config);
+        if (dsBaseline) {
+            const ds = await (0, detect_secrets_scan_1.scanWithDetectSecrets)({ root, baseline: (0, detect_secrets_scan_1.loadDetectSecretsBaseline)(dsBaseline), change: options.change, exclude: options.exclude, maxFileBytes: options.maxFileBytes });
+            suppressions.baseline.push(...ds.accepted);
+            secrets = ds.result;
+        }
+        else {
+            secrets = await (0, scan_3.scanSecrets)({ root, config: options.config, change: options.change, exclude: options.exclude, maxFileBytes: options.maxFileBytes });
+        }
         all.push(...secrets.findings);
         for (const r of secrets.rejectedRules)
             notes.push(`Secret rule ${r.id} was not loaded: ${r.reason}.`);
