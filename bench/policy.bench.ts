@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkPolicies } from '../src/policy/check';
+import { medianMs } from './timing';
 
 const CHANGES = 5000;
 const root = path.resolve(__dirname, '..');
@@ -53,16 +54,6 @@ function generatePlan(n: number): unknown {
   return { contract_version: 1, tool: { name: 'terraform', version: '1.9.5' }, source: { directory: 'infra', environment: 'dev', commit: 'abc' }, summary: {}, changes, outputs: {}, drift: [], errored: false, diagnostics: [] };
 }
 
-function timeMs(fn: () => void, runs: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
-
 /** Compile time and per-rule evaluation times (PAVED_BENCH_PROFILE=1), to see where the time goes. */
 function profileRules(planText: string): string {
   const { compilePolicies } = require('../src/policy/engines/builtin') as typeof import('../src/policy/engines/builtin');
@@ -86,7 +77,7 @@ async function main() {
   const planFile = path.join(dir, 'plan.json');
   const text = JSON.stringify(generatePlan(CHANGES));
   fs.writeFileSync(planFile, text);
-  const parseMs = timeMs(() => JSON.parse(text), 20);
+  const parseMs = medianMs(() => JSON.parse(text), 20);
 
   const run = () => checkPolicies({ policies: [path.join(root, 'policies')], namespaces: ['paved.plan'], inputs: [planFile], cwd: dir });
   const first = await run(); // warm-up, and the figures below

@@ -3,6 +3,7 @@
 // The floor is JSON.parse of the same plan text, measured in this run.
 
 import { compileModules } from '../src/rego';
+import { medianMs } from './timing';
 
 const RESOURCES = 5000;
 
@@ -112,24 +113,14 @@ by_type[t] := [r | some r in changed; r.type == t] if some t in types
 of_type(t) := by_type[t]`,
 ];
 
-function median(fn: () => void, runs: number): number {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-}
-
 function main(): void {
   const text = JSON.stringify(generatePlan(RESOURCES));
-  const parseMs = median(() => JSON.parse(text), 20);
+  const parseMs = medianMs(() => JSON.parse(text), 20);
   const sources = POLICIES.map((t, i) => ({ file: `p${i}.rego`, text: t }));
-  const compileMs = median(() => compileModules(sources), 10);
+  const compileMs = medianMs(() => compileModules(sources), 10);
   const policy = compileModules(sources);
   let summary: unknown;
-  const evalMs = median(() => {
+  const evalMs = medianMs(() => {
     // A fresh input object each run, so nothing is reused between runs.
     summary = policy.evaluate('data.main.summary', { input: JSON.parse(text) });
   }, 5);

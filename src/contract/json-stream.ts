@@ -145,31 +145,38 @@ export class JsonStreamReader {
   /** Like `entries(() => this.skip())`, but keys are only stepped over, never decoded. */
   private skipObject(): void {
     this.pos++;
-    if (this.peek() === 0x7d) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      const k = this.peek();
-      if (k !== QUOTE) {
-        if (k === -1) throw this.truncated();
-        throw this.error(`expected a key string, found ${describeByte(k)}`);
-      }
+    if (this.closesAt(0x7d)) return;
+    do {
+      this.expectKey();
       this.skipString();
       this.expect(0x3a, '":"');
       this.skip();
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c === 0x7d) {
-        this.pos++;
-        return;
-      }
-      if (c === -1) throw this.truncated();
-      throw this.error(`expected "," or "}", found ${describeByte(c)}`);
+    } while (this.nextMember(0x7d));
+  }
+
+  /** Consumes `close` when the container is empty. */
+  private closesAt(close: number): boolean {
+    if (this.peek() !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  private expectKey(): void {
+    const k = this.peek();
+    if (k === QUOTE) return;
+    if (k === -1) throw this.truncated();
+    throw this.error(`expected a key string, found ${describeByte(k)}`);
+  }
+
+  /** After a member: true (and the comma consumed) when another follows, false once `close` is consumed. */
+  private nextMember(close: number): boolean {
+    const c = this.peek();
+    if (c === 0x2c || c === close) {
+      this.pos++;
+      return c === 0x2c;
     }
+    if (c === -1) throw this.truncated();
+    throw this.error(`expected "," or "${String.fromCharCode(close)}", found ${describeByte(c)}`);
   }
 
   private skipString(): void {
@@ -235,54 +242,23 @@ export class JsonStreamReader {
   entries(onKey: (key: string) => void, what = 'an object'): void {
     if (this.nullInstead()) return;
     this.expect(0x7b, what);
-    if (this.peek() === 0x7d) {
-      this.pos++;
-      return;
-    }
-    for (;;) {
-      if (this.peek() !== QUOTE) {
-        if (this.peek() === -1) throw this.truncated();
-        throw this.error(`expected a key string, found ${describeByte(this.peek())}`);
-      }
+    if (this.closesAt(0x7d)) return;
+    do {
+      this.expectKey();
       const key = this.value<string>();
       this.expect(0x3a, '":"');
       onKey(key);
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c === 0x7d) {
-        this.pos++;
-        return;
-      }
-      if (c === -1) throw this.truncated();
-      throw this.error(`expected "," or "}", found ${describeByte(c)}`);
-    }
+    } while (this.nextMember(0x7d));
   }
 
   /** Walks an array: `onItem` must consume each element. A `null` in place of the array is taken as empty. */
   items(onItem: (index: number) => void, what = 'an array'): void {
     if (this.nullInstead()) return;
     this.expect(0x5b, what);
-    if (this.peek() === 0x5d) {
-      this.pos++;
-      return;
-    }
-    for (let index = 0; ; index++) {
-      onItem(index);
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c === 0x5d) {
-        this.pos++;
-        return;
-      }
-      if (c === -1) throw this.truncated();
-      throw this.error(`expected "," or "]", found ${describeByte(c)}`);
-    }
+    if (this.closesAt(0x5d)) return;
+    let index = 0;
+    do onItem(index++);
+    while (this.nextMember(0x5d));
   }
 
   private nullInstead(): boolean {

@@ -1,15 +1,10 @@
 // `paved deploy aks` and `paved deploy functions`: the blue-green and slot-swap deploys (or `--rollback`)
 // from a terminal or a GitLab job. The options come from the same input tables the actions read.
 
-import type { CliContext, CommandSpec } from '../cli/command';
+import type { CommandSpec } from '../cli/command';
 import { AKS_INPUTS, deployAks } from './aks';
 import { FUNCTIONS_INPUTS, deployFunctions } from './functions';
-import { argsReader, cliOptions } from './inputs';
-import type { DeployIo } from './run';
-
-function io(ctx: CliContext): DeployIo {
-  return { cwd: ctx.cwd, env: ctx.env, log: (m) => ctx.face.info(m), warn: (m) => ctx.face.warning(m) };
-}
+import { argsReader, cliIo, cliOptions } from './inputs';
 
 export const deployCommands: CommandSpec[] = [
   {
@@ -25,7 +20,7 @@ export const deployCommands: CommandSpec[] = [
       'paved deploy aks --environment prod --manifests k8s/overlays/prod --image myacr.azurecr.io/web:1.4.2 --health-path /healthz --record deploy.json',
       'paved deploy aks --environment prod --namespace web --app web --rollback',
     ],
-    run: (args, ctx) => deployAks(argsReader(args), io(ctx)),
+    run: (args, ctx) => deployAks(argsReader(args), cliIo(ctx)),
   },
   {
     path: ['deploy', 'functions'],
@@ -40,6 +35,6 @@ export const deployCommands: CommandSpec[] = [
       'paved deploy functions --environment prod --subscription $SUB --resource-group rg-api --app func-api --package app.zip --health-path /api/health',
       'paved deploy functions --environment prod --subscription $SUB --resource-group rg-api --app func-api --rollback',
     ],
-    run: (args, ctx) => deployFunctions(argsReader(args), io(ctx)),
+    run: (args, ctx) => deployFunctions(argsReader(args), cliIo(ctx)),
   },
 ];

@@ -3,7 +3,7 @@
 // (a test checks every entry is declared in each action.yml). Also reads the inputs every deploy shares
 // (environment, health checks, record, GitHub deployments).
 
-import type { OptionSpec } from '../cli/command';
+import type { CliContext, OptionSpec } from '../cli/command';
 import type { ParsedArgs } from '../cli/args';
 import { InputError } from '../platform/errors';
 import { secrets } from '../platform/redact';
@@ -11,6 +11,7 @@ import type { ProbeSpec } from './health';
 import { validateProbe, type HealthOptions } from './health';
 import type { EnvironmentPolicy, HealthPlan } from './lifecycle';
 import { resolveEnvironment } from './lifecycle';
+import type { DeployIo } from './run';
 
 /** How a core reads its inputs, whichever front-end it runs under. Absent values are undefined. */
 export interface InputReader {
@@ -65,6 +66,11 @@ export function cliOptions(specs: DeployInputSpec[]): OptionSpec[] {
     choices: s.choices,
     valueName: s.valueName,
   }));
+}
+
+/** What a deploy needs from the command line's context: directory, environment and log lines through the face. */
+export function cliIo(ctx: CliContext): DeployIo {
+  return { cwd: ctx.cwd, env: ctx.env, log: (m) => ctx.face.info(m), warn: (m) => ctx.face.warning(m) };
 }
 
 /** Reads CLI arguments as inputs (defaults and env fallbacks were applied by the parser). */

@@ -107,6 +107,7 @@ export async function dispatchAndWait(
   if (timedOut) note(`deadline of ${Math.round(request.deadlineMs / 1000)}s passed; the provider run ${runId ?? '(not found)'} is ${run?.status ?? 'not started'}`);
   else note(`provider run ${runId} ${run!.conclusion}`);
 
+  // Statuses come newest first: the first page holds the provider's latest word for this context.
   const statuses = await customer.rest.request<Array<{ state: string; context: string; description?: string; target_url?: string }>>(
     'GET',
     `/repos/${request.repository}/commits/${request.commit}/statuses`,

@@ -24,18 +24,23 @@ export interface Connection {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export function github(connection: Connection, what: string): GitHubClient {
-  if (!connection.token) throw new InputError(`no token for the ${what}`, { field: 'token', hint: 'see docs/managed-infra.md for the permissions each side needs' });
+/** The connection's token, registered for redaction; a missing one names what it is for. */
+function tokenFor(connection: Connection, what: string, hint: string): string {
+  if (!connection.token) throw new InputError(`no token for the ${what}`, { field: 'token', hint });
   secrets.add(connection.token);
-  return new GitHubClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep });
+  return connection.token;
+}
+
+export function github(connection: Connection, what: string): GitHubClient {
+  const token = tokenFor(connection, what, 'see docs/managed-infra.md for the permissions each side needs');
+  return new GitHubClient({ baseUrl: connection.apiUrl, token, sleep: connection.sleep });
 }
 
 /** The customer repository seen from the provider, on whichever forge it lives. */
 export function customerRepo(connection: Connection, what: string): CustomerRepo {
   if (connection.platform !== 'gitlab') return new GitHubCustomerRepo(github(connection, what));
-  if (!connection.token) throw new InputError(`no token for the ${what}`, { field: 'token', hint: 'a GitLab project or group access token with api scope' });
-  secrets.add(connection.token);
-  return new GitLabCustomerRepo(new GitLabClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep }));
+  const token = tokenFor(connection, what, 'a GitLab project or group access token with api scope');
+  return new GitLabCustomerRepo(new GitLabClient({ baseUrl: connection.apiUrl, token, sleep: connection.sleep }));
 }
 
 /** The repository's identity, for reporting; a repository the provider cannot see gets no report. */

@@ -6,11 +6,14 @@ export const REDACTED = '***';
 
 export class Redactor {
   private readonly values = new Set<string>();
+  /** `values`, longest first, kept between calls: redact runs on every log line. */
+  private longestFirst: string[] | undefined;
   private listeners: Array<(value: string) => void> = [];
 
   add(value: string | undefined | null): void {
     if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value)) return;
     this.values.add(value);
+    this.longestFirst = undefined;
     // Multi-line secrets (PEM keys) also leak line by line.
     for (const line of value.split(/\r?\n/)) {
       if (line.trim().length >= MIN_SECRET_LENGTH && line !== value) this.values.add(line.trim());
@@ -26,9 +29,9 @@ export class Redactor {
   redact(text: string): string {
     if (this.values.size === 0 || !text) return text;
     // Longest first so a secret containing another is replaced whole.
-    const sorted = [...this.values].sort((a, b) => b.length - a.length);
+    this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
     let out = text;
-    for (const value of sorted) {
+    for (const value of this.longestFirst) {
       if (out.includes(value)) out = out.split(value).join(REDACTED);
     }
     return out;
@@ -36,6 +39,7 @@ export class Redactor {
 
   clear(): void {
     this.values.clear();
+    this.longestFirst = undefined;
   }
 }
 

@@ -8,6 +8,7 @@ import { databricksCommands } from '../../src/deploy/databricks/cli';
 import { flyCommands } from '../../src/deploy/fly/cli';
 import { DatabricksEmulator, PAT } from './emulators/databricks';
 import { FlyEmulator, TOKEN } from './emulators/fly';
+import { readGithubOutput } from '../helpers/github-output';
 
 jest.mock('../../src/cli/commands', () => ({ commands: [] }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,20 +17,6 @@ const { runCli } = require('../../src/cli/main') as typeof import('../../src/cli
 const saved = { ...process.env };
 const OLD = 'registry.fly.io/paved-demo:v1';
 const NEW = 'registry.fly.io/paved-demo:v2';
-
-/** Reads `name<<delimiter ... delimiter` blocks from a GITHUB_OUTPUT file. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
 
 async function app(): Promise<{ emu: FlyEmulator; url: string }> {
   const emu = new FlyEmulator();
@@ -64,7 +51,7 @@ async function runAction(name: string, dir: string, env: Record<string, string>)
     process.chdir(cwd);
     process.env = saved;
   }
-  return { outputs: readOutputs(outputFile), summary: fs.readFileSync(summaryFile, 'utf8') };
+  return { outputs: readGithubOutput(outputFile), summary: fs.readFileSync(summaryFile, 'utf8') };
 }
 
 test('deploy-fly: same inputs, same outputs and the same Machines API calls from the action and the CLI', async () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { gateCommands } from '../../src/gate/cli';
 import type { QualityGateData } from '../../src/gate/gate';
+import { readGithubOutput } from '../helpers/github-output';
 
 jest.mock('../../src/cli/commands', () => ({ commands: [] }));
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,20 +29,6 @@ afterAll(() => {
   process.env = saved;
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Reads `name<<delimiter ... delimiter` blocks from a GITHUB_OUTPUT file. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
 
 test('same inputs, same verdict and figures as the CLI; outputs and job summary written', async () => {
   const cli = await runCli(['quality-gate', '--format', 'json', '--evidence-dir', '', '--junit', 'reports/pytest.xml', '--coverage', 'reports/calc.lcov', '--coverage', 'reports/calc-go.coverage.out', '--min-coverage', '70'], {
@@ -81,7 +68,7 @@ test('same inputs, same verdict and figures as the CLI; outputs and job summary 
     stdout.mockRestore();
   }
 
-  const outputs = readOutputs(outputFile);
+  const outputs = readGithubOutput(outputFile);
   expect(outputs).toMatchObject({
     verdict: data.verdict,
     'tests-total': String(data.tests!.total),

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import YAML from 'yaml';
 import { dotenvName } from '../../src/platform/outputs';
 import { FlyEmulator, TOKEN as FLY_TOKEN } from '../deploy/emulators/fly';
+import { readGithubOutput } from '../helpers/github-output';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -118,21 +119,6 @@ function actionDefaults(name: string): Record<string, string> {
     else defaults[input] = value;
   }
   return defaults;
-}
-
-/** Reads the `name<<delimiter ... delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */
-function readGithubOutput(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(ghadelimiter_[\w-]+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    if (i >= lines.length) throw new Error(`${file}: output ${m[1]} has no closing delimiter`);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
 }
 
 function readDotenv(file: string): Record<string, string> {

@@ -6,26 +6,13 @@ import * as path from 'node:path';
 import { runCli } from '../../src/cli/main';
 import type { CheckReport } from '../../src/policy/types';
 import { FIXTURES, REPO_ROOT, tempDir } from './helpers';
+import { readGithubOutput } from '../helpers/github-output';
 
 const saved = { ...process.env };
 
 afterAll(() => {
   process.env = saved;
 });
-
-/** Reads `name<<delimiter ... delimiter` blocks from a GITHUB_OUTPUT file. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<]+)<<(.+)$/.exec(lines[i]);
-    if (!m) continue;
-    const value: string[] = [];
-    for (i++; i < lines.length && lines[i] !== m[2]; i++) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
 
 test('same inputs as the CLI give the same findings; outputs, SARIF, annotations and summary written', async () => {
   const workspace = tempDir('paved-policy-action-');
@@ -71,7 +58,7 @@ test('same inputs as the CLI give the same findings; outputs, SARIF, annotations
     stdout.mockRestore();
   }
 
-  const outputs = readOutputs(outputFile);
+  const outputs = readGithubOutput(outputFile);
   expect(outputs).toMatchObject({
     verdict: 'fail',
     failures: String(report.summary.failures),

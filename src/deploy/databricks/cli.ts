@@ -1,7 +1,7 @@
 // `paved deploy databricks`: the versioned-wheel deploy (or `--rollback`) from a terminal or a GitLab job.
 
 import type { CommandSpec } from '../../cli/command';
-import { argsReader, cliOptions } from '../inputs';
+import { argsReader, cliIo, cliOptions } from '../inputs';
 import { deployDatabricks, DATABRICKS_ALL_INPUTS } from './step';
 
 export const databricksCommands: CommandSpec[] = [
@@ -17,12 +17,6 @@ export const databricksCommands: CommandSpec[] = [
       'paved deploy databricks --environment prod --job-id 123 --wheel-dir /Volumes/main/deploy/wheels --build "python -m build --wheel" --smoke-run',
       'paved deploy databricks --environment prod --job-id 123 --rollback',
     ],
-    run: (args, ctx) =>
-      deployDatabricks(argsReader(args), {
-        cwd: ctx.cwd,
-        env: ctx.env,
-        log: (message) => ctx.face.info(message),
-        warn: (message) => ctx.face.warning(message),
-      }),
+    run: (args, ctx) => deployDatabricks(argsReader(args), cliIo(ctx)),
   },
 ];

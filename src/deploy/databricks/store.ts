@@ -13,9 +13,7 @@ export interface WheelStore {
   exists(path: string): Promise<boolean>;
   /** Creates the file; false when it already exists (nothing is overwritten). */
   putNew(path: string, data: Buffer): Promise<boolean>;
-  /** A small text file (a digest, a lock), or undefined when absent. */
-  readText(path: string): Promise<string | undefined>;
-  /** A file's bytes (a stored wheel, to compare with a build), or undefined when absent. */
+  /** A file's bytes (a stored wheel, a digest, a lock), or undefined when absent. */
   readBytes(path: string): Promise<Buffer | undefined>;
   /** Creates a folder and its missing parents (idempotent). */
   makeDirectory(path: string): Promise<void>;
@@ -42,6 +40,17 @@ export function storeKind(dir: string): 'volume' | 'workspace' {
 export function wheelStore(client: DatabricksClient, dir: string): WheelStore {
   const root = dir.replace(/\/+$/, '');
   return storeKind(root) === 'volume' ? new VolumeStore(client, root) : new WorkspaceStore(client, root);
+}
+
+/** A small text file (a digest, a lock) in a store, or undefined when absent. */
+export async function readStoredText(store: WheelStore, path: string): Promise<string | undefined> {
+  return (await store.readBytes(path))?.toString('utf8');
+}
+
+/** Uploads with overwrite=false; false when the file already exists (409), which both stores answer alike. */
+async function createOnly(client: DatabricksClient, path: string, method: 'PUT' | 'POST', apiPath: string, data: Buffer): Promise<boolean> {
+  const res = await client.send(path, method, apiPath, { query: { overwrite: 'false' }, rawBody: data, contentType: 'application/octet-stream', expect: [409] });
+  return res.status !== 409;
 }
 
 function dirname(path: string): string {
@@ -73,18 +82,8 @@ class VolumeStore implements WheelStore {
     return (await this.client.send(path, 'HEAD', `api/2.0/fs/files${encodePath(path)}`, { expect: [404] })).status !== 404;
   }
 
-  async putNew(path: string, data: Buffer): Promise<boolean> {
-    const res = await this.client.send(path, 'PUT', `api/2.0/fs/files${encodePath(path)}`, {
-      query: { overwrite: 'false' },
-      rawBody: data,
-      contentType: 'application/octet-stream',
-      expect: [409],
-    });
-    return res.status !== 409;
-  }
-
-  async readText(path: string): Promise<string | undefined> {
-    return (await this.readBytes(path))?.toString('utf8');
+  putNew(path: string, data: Buffer): Promise<boolean> {
+    return createOnly(this.client, path, 'PUT', `api/2.0/fs/files${encodePath(path)}`, data);
   }
 
   async readBytes(path: string): Promise<Buffer | undefined> {
@@ -119,18 +118,8 @@ class WorkspaceStore implements WheelStore {
     return (await this.client.send(path, 'GET', 'api/2.0/workspace/get-status', { query: { path }, expect: [404] })).status !== 404;
   }
 
-  async putNew(path: string, data: Buffer): Promise<boolean> {
-    const res = await this.client.send(path, 'POST', `api/2.0/workspace-files/import-file${encodePath(path)}`, {
-      query: { overwrite: 'false' },
-      rawBody: data,
-      contentType: 'application/octet-stream',
-      expect: [409],
-    });
-    return res.status !== 409;
-  }
-
-  async readText(path: string): Promise<string | undefined> {
-    return (await this.readBytes(path))?.toString('utf8');
+  putNew(path: string, data: Buffer): Promise<boolean> {
+    return createOnly(this.client, path, 'POST', `api/2.0/workspace-files/import-file${encodePath(path)}`, data);
   }
 
   async readBytes(path: string): Promise<Buffer | undefined> {

@@ -10,7 +10,7 @@ import { InputError } from '../../platform/errors';
 import { DeployError, DeployInProgressError, type Candidate, type DeployContext, type DeployStrategy, type LiveState } from '../lifecycle';
 import type { DatabricksClient, Job, Run } from './client';
 import { TAG_PREVIOUS_WHEEL, findWheelRefs, pointJobAt, usesWheel } from './jobs';
-import { wheelStore, type WheelStore } from './store';
+import { readStoredText, wheelStore, type WheelStore } from './store';
 import { parseWheelName, type Wheel } from './wheel';
 
 export interface DatabricksWheelOptions {
@@ -121,7 +121,7 @@ export class DatabricksWheelStrategy implements DeployStrategy {
       this.lockPath = lockPath;
       return;
     }
-    const other = parseHolder(await store.readText(lockPath));
+    const other = parseHolder(await readStoredText(store, lockPath));
     throw new DeployInProgressError(`job ${this.opts.jobId} is being deployed by ${other}`, {
       field: lockPath,
       hint: `wait for that run to finish; if it died, delete ${lockPath} and run again`,
@@ -176,7 +176,7 @@ export class DatabricksWheelStrategy implements DeployStrategy {
   private async checkStoredVersion(ctx: DeployContext, wheel: Wheel): Promise<void> {
     const store = this.store!;
     const exists = await store.exists(this.targetPath);
-    const recorded = (await store.readText(digestPath(this.targetPath)))?.trim().split(/\s+/)[0];
+    const recorded = (await readStoredText(store, digestPath(this.targetPath)))?.trim().split(/\s+/)[0];
     const hint = 'bump the package version (versions are immutable), e.g. with a build number or a +<sha> local version';
     if (!exists) {
       if (recorded === undefined || recorded === wheel.sha256) return;

@@ -1,7 +1,7 @@
 // `paved deploy fly`: the rolling deploy (or `--rollback`) from a terminal or a GitLab job.
 
 import type { CommandSpec } from '../../cli/command';
-import { argsReader, cliOptions } from '../inputs';
+import { argsReader, cliIo, cliOptions } from '../inputs';
 import { deployFly, FLY_ALL_INPUTS } from './step';
 
 export const flyCommands: CommandSpec[] = [
@@ -17,12 +17,6 @@ export const flyCommands: CommandSpec[] = [
       'paved deploy fly --environment prod --image registry.fly.io/web:deployment-01J9 --health-path /healthz',
       'paved deploy fly --environment prod --rollback',
     ],
-    run: (args, ctx) =>
-      deployFly(argsReader(args), {
-        cwd: ctx.cwd,
-        env: ctx.env,
-        log: (message) => ctx.face.info(message),
-        warn: (message) => ctx.face.warning(message),
-      }),
+    run: (args, ctx) => deployFly(argsReader(args), cliIo(ctx)),
   },
 ];

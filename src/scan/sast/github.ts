@@ -3,10 +3,10 @@
 // pinned to a commit, missing or write-all `permissions`, and `secrets: inherit`.
 // Exported for reuse: the pipelines step runs `auditGithubWorkflow` over every workflow paved ships.
 
-import { sha256, type Finding, type Severity } from '../model';
-import { entries, getNode, isMap, items, keyNode, lineContaining, parseLocated, scalar, type LocatedYaml } from './yaml-lines';
+import type { Finding } from '../model';
+import { entries, getNode, isMap, items, keyNode, lineContaining, parseLocated, pipelineFinding, scalar, type LocatedYaml, type PipelineRule } from './yaml-lines';
 
-export const GITHUB_RULES: Record<string, { title: string; severity: Severity; help: string }> = {
+export const GITHUB_RULES: Record<string, PipelineRule> = {
   'gha-script-injection': {
     title: 'Untrusted input expanded into a script',
     severity: 'high',
@@ -60,21 +60,7 @@ export function auditGithubWorkflow(text: string, file: string, options: GithubA
   const y = parseLocated(text, file);
   const trusted = new Set([...FIRST_PARTY_OWNERS, ...(options.trustedOwners ?? []).map((o) => o.toLowerCase())]);
   const findings: Finding[] = [];
-  const add = (rule: keyof typeof GITHUB_RULES, line: number | undefined, detail: string) => {
-    const meta = GITHUB_RULES[rule];
-    findings.push({
-      kind: 'sast',
-      rule,
-      title: meta.title,
-      message: `${meta.title}: ${detail}`,
-      severity: meta.severity,
-      file,
-      line,
-      fingerprint: sha256(`${rule}\0${file}\0${detail}`),
-      tool: 'paved',
-      help: meta.help,
-    });
-  };
+  const add = (rule: keyof typeof GITHUB_RULES, line: number | undefined, detail: string) => findings.push(pipelineFinding(GITHUB_RULES, rule, file, line, detail));
   if (!isMap(y.root)) return findings;
   const triggers = triggerNames(getNode(y.root, 'on'));
   const privileged = triggers.includes('pull_request_target') || triggers.includes('workflow_run');

@@ -3,10 +3,10 @@
 // the whole environment into the job log.
 // Exported for reuse: the pipelines step runs `auditGitlabCi` over every template paved ships.
 
-import { sha256, type Finding, type Severity } from '../model';
-import { entries, getNode, isMap, items, scalar, type LocatedYaml, parseLocated } from './yaml-lines';
+import type { Finding, Severity } from '../model';
+import { entries, getNode, isMap, items, parseLocated, pipelineFinding, scalar, type LocatedYaml, type PipelineRule } from './yaml-lines';
 
-export const GITLAB_RULES: Record<string, { title: string; severity: Severity; help: string }> = {
+export const GITLAB_RULES: Record<string, PipelineRule> = {
   'gl-unprotected-deploy': {
     title: 'Deploy job can run from any branch',
     severity: 'high',
@@ -34,21 +34,8 @@ const PROTECTING_RULE = /CI_COMMIT_REF_PROTECTED|CI_DEFAULT_BRANCH|CI_COMMIT_TAG
 export function auditGitlabCi(text: string, file: string): Finding[] {
   const y = parseLocated(text, file);
   const findings: Finding[] = [];
-  const add = (rule: keyof typeof GITLAB_RULES, line: number | undefined, detail: string, severity?: Severity) => {
-    const meta = GITLAB_RULES[rule];
-    findings.push({
-      kind: 'sast',
-      rule,
-      title: meta.title,
-      message: `${meta.title}: ${detail}`,
-      severity: severity ?? meta.severity,
-      file,
-      line,
-      fingerprint: sha256(`${rule}\0${file}\0${detail}`),
-      tool: 'paved',
-      help: meta.help,
-    });
-  };
+  const add = (rule: keyof typeof GITLAB_RULES, line: number | undefined, detail: string, severity?: Severity) =>
+    findings.push(pipelineFinding(GITLAB_RULES, rule, file, line, detail, severity));
   if (!isMap(y.root)) return findings;
   for (const [section, node] of [['before_script', getNode(y.root, 'before_script')], ['after_script', getNode(y.root, 'after_script')]] as const) {
     checkScript(node, y, `top-level ${section}`, add);

@@ -1,7 +1,9 @@
-// YAML parsing that keeps line numbers, for checks that point at the offending line of a pipeline file.
+// YAML parsing that keeps line numbers, for checks that point at the offending line of a pipeline file,
+// and the finding those checks report.
 
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { InputError } from '../../platform/errors';
+import { sha256, type Finding, type Severity } from '../model';
 
 export interface LocatedYaml {
   root: unknown;
@@ -63,4 +65,27 @@ export { isMap, isSeq, isScalar };
 export function lineContaining(lines: string[], needle: string, from: number): number {
   for (let i = Math.max(0, from - 1); i < lines.length; i++) if (lines[i].includes(needle)) return i + 1;
   return from;
+}
+
+export interface PipelineRule {
+  title: string;
+  severity: Severity;
+  help: string;
+}
+
+/** A built-in pipeline check's finding; the fingerprint follows rule, file and detail, never the line. */
+export function pipelineFinding(rules: Record<string, PipelineRule>, rule: string, file: string, line: number | undefined, detail: string, severity?: Severity): Finding {
+  const meta = rules[rule];
+  return {
+    kind: 'sast',
+    rule,
+    title: meta.title,
+    message: `${meta.title}: ${detail}`,
+    severity: severity ?? meta.severity,
+    file,
+    line,
+    fingerprint: sha256(`${rule}\0${file}\0${detail}`),
+    tool: 'paved',
+    help: meta.help,
+  };
 }
