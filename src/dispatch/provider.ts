@@ -39,7 +39,8 @@ export const VARIABLES_PATH = 'infra/variables.yml';
 const SHA = /^[0-9a-f]{40}$/;
 
 export function checkRequestShape(request: RunRequest): void {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(request.repository)) throw new InputError(`"${request.repository}" is not owner/name`, { field: 'repository' });
+  // owner/name on GitHub, group/subgroup/project on GitLab, or GitLab's numeric upstream project id.
+  if (!/^(\d+|[\w.-]+(\/[\w.-]+)+)$/.test(request.repository)) throw new InputError(`"${request.repository}" is not owner/name or a project id`, { field: 'repository' });
   if (!SHA.test(request.commit)) throw new InputError(`"${request.commit}" is not a full 40-character commit SHA`, { field: 'commit' });
   if (!/^[a-z][a-z0-9-]{0,30}$/.test(request.environment)) throw new InputError(`"${request.environment}" is not an environment name`, { field: 'environment' });
   if (request.pr !== undefined && !(Number.isInteger(request.pr) && request.pr > 0)) throw new InputError('must be a pull request number', { field: 'pr' });
@@ -47,14 +48,18 @@ export function checkRequestShape(request: RunRequest): void {
 
 export async function prepareRun(customerRepo: CustomerRepo, allowList: AllowList, request: RunRequest, variablesPath = VARIABLES_PATH): Promise<PreparedRun> {
   checkRequestShape(request);
-  const customer = findCustomer(allowList, request.repository);
-  if (!customer) throw new Rejection([`${request.repository} is not a registered customer of this provider`]);
-  if (!customer.environments.includes(request.environment)) {
-    throw new Rejection([`environment ${request.environment} is not enabled for ${request.repository} (enabled: ${customer.environments.join(', ')})`]);
-  }
+  const notRegistered = (name: string) => new Rejection([`${name} is not a registered customer of this provider`]);
+  // A name that is not registered is refused before any call; a numeric id is known only once resolved.
+  const byId = /^\d+$/.test(request.repository);
+  if (!byId && !findCustomer(allowList, request.repository)) throw notRegistered(request.repository);
 
   const repo = await customerRepo.identify(request.repository);
   if (!repo) throw new Rejection([`${request.repository} cannot be read by the provider`]);
+  const customer = findCustomer(allowList, repo.fullName);
+  if (!customer) throw notRegistered(repo.fullName);
+  if (!customer.environments.includes(request.environment)) {
+    throw new Rejection([`environment ${request.environment} is not enabled for ${repo.fullName} (enabled: ${customer.environments.join(', ')})`]);
+  }
   if (!(await customerRepo.commitExists(repo, request.commit))) throw new Rejection([`commit ${request.commit} does not exist in ${repo.fullName}`]);
   if ((request.mode === 'apply' || request.mode === 'drift') && !(await customerRepo.onDefaultBranch(repo, request.commit))) {
     throw new Rejection([`commit ${request.commit.slice(0, 12)} is not on ${repo.defaultBranch}: only merged changes are applied`]);

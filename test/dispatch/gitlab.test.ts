@@ -57,6 +57,16 @@ describe('managed infrastructure for a GitLab customer', () => {
     expect(project.notes![12][0].body).toContain('Infrastructure plan for `staging`: +2 ~0 ±0 -0');
   });
 
+  it("takes GitLab's numeric upstream project id, and judges it by the project's canonical path", async () => {
+    const res = await cli(['report', 'prepare', '--repository', '77', '--commit', MR_SHA, '--environment', 'staging', '--pr', '12', '--allowlist', path.join(__dirname, 'fixtures', 'allowlist.yml'), '--tfvars-out', 'by-id.json', '--format', 'json']);
+    expect(res.exitCode).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({ repository: 'acme/shop-infra', stateKey: 'gitlab-77/staging' });
+    forge.gitlab['other/team/project'] = { id: 78, commits: { [MR_SHA]: ['main'] } };
+    const stranger = await cli(['report', 'prepare', '--repository', '78', '--commit', MR_SHA, '--environment', 'staging', '--allowlist', path.join(__dirname, 'fixtures', 'allowlist.yml')]);
+    expect(stranger.exitCode).toBe(1);
+    expect(stranger.stdout + stranger.stderr).toContain('other/team/project is not a registered customer of this provider');
+  });
+
   it('applies only merged commits', async () => {
     const refused = await cli(['report', 'prepare', ...target(MR_SHA, ['--mode', 'apply']), '--allowlist', path.join(__dirname, 'fixtures', 'allowlist.yml')]);
     expect(refused.exitCode).toBe(1);
