@@ -2,8 +2,8 @@
 // identity, whether a commit exists and is merged, a pull/merge request's head, a file at a commit,
 // commit statuses and sticky comments. The provider steps are written against this alone.
 
-import { GitHubClient } from '../forge/github';
-import { GitLabClient } from '../forge/gitlab';
+import { issueComments, type GitHubClient } from '../forge/github';
+import { mergeRequestNotes, type GitLabClient } from '../forge/gitlab';
 import type { CommentApi } from '../platform/comment';
 import { HttpError } from '../platform/http';
 
@@ -66,12 +66,7 @@ export class GitHubCustomerRepo implements CustomerRepo {
     await this.client.createCommitStatus(repo.fullName, sha, { state: status.state, context: status.context, description: status.description, target_url: status.targetUrl });
   }
   comments(repo: RepoIdentity, number: number): CommentApi {
-    return {
-      list: () => this.client.listIssueComments(repo.fullName, number),
-      create: async (body) => void (await this.client.createIssueComment(repo.fullName, number, body)),
-      update: async (id, body) => void (await this.client.updateIssueComment(repo.fullName, Number(id), body)),
-      remove: async (id) => void (await this.client.rest.request('DELETE', `/repos/${repo.fullName}/issues/comments/${id}`)),
-    };
+    return issueComments(this.client, repo.fullName, number);
   }
 }
 
@@ -109,11 +104,6 @@ export class GitLabCustomerRepo implements CustomerRepo {
     await this.client.createCommitStatus(repo.id, sha, { state: GITLAB_STATE[status.state], name: status.context, description: status.description, target_url: status.targetUrl });
   }
   comments(repo: RepoIdentity, number: number): CommentApi {
-    return {
-      list: () => this.client.listMergeRequestNotes(repo.id, number),
-      create: async (body) => void (await this.client.createMergeRequestNote(repo.id, number, body)),
-      update: async (id, body) => void (await this.client.updateMergeRequestNote(repo.id, number, Number(id), body)),
-      remove: async (id) => void (await this.client.rest.request('DELETE', this.path(repo, `/merge_requests/${number}/notes/${id}`))),
-    };
+    return mergeRequestNotes(this.client, repo.id, number);
   }
 }

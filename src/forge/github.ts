@@ -2,6 +2,7 @@
 // contents and tags (the audit), workflow runs and dispatch (metrics, the managed-infrastructure
 // dispatcher), deployments, commit statuses and issue/PR comments (reporting back).
 
+import type { CommentApi } from '../platform/comment';
 import { HttpClient } from '../platform/http';
 import { ForgeRest, encodePath, splitRepo, type ForgeClientOptions } from './rest';
 
@@ -260,6 +261,20 @@ export class GitHubClient {
   async updateIssueComment(repo: string, commentId: number, body: string): Promise<GitHubComment> {
     return (await this.rest.request<GitHubComment>('PATCH', this.repoPath(repo, `/issues/comments/${commentId}`), { body: { body } })).body;
   }
+
+  async deleteIssueComment(repo: string, commentId: number): Promise<void> {
+    await this.rest.request('DELETE', this.repoPath(repo, `/issues/comments/${commentId}`));
+  }
+}
+
+/** A pull request's (or issue's) comments as a CommentApi, for sticky comments (`syncStickyComment`). */
+export function issueComments(client: GitHubClient, repo: string, issue: number): CommentApi {
+  return {
+    list: () => client.listIssueComments(repo, issue),
+    create: async (body) => void (await client.createIssueComment(repo, issue, body)),
+    update: async (id, body) => void (await client.updateIssueComment(repo, Number(id), body)),
+    remove: (id) => client.deleteIssueComment(repo, Number(id)),
+  };
 }
 
 /** GitHub's search qualifiers take ISO 8601 without fractions of a second. */

@@ -4,6 +4,7 @@
 
 import { HttpClient } from '../platform/http';
 import { secrets } from '../platform/redact';
+import type { CommentApi } from '../platform/comment';
 import { ForgeRest, type ForgeClientOptions } from './rest';
 
 export const GITLAB_API = 'https://gitlab.com/api/v4';
@@ -187,8 +188,22 @@ export class GitLabClient {
     return (await this.rest.request<GitLabNote>('PUT', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`), { body: { body } })).body;
   }
 
+  async deleteMergeRequestNote(project: string | number, mr: number, noteId: number): Promise<void> {
+    await this.rest.request('DELETE', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`));
+  }
+
   /** Merge requests a deployment shipped (for lead time from merge). */
   async listDeploymentMergeRequests(project: string | number, deploymentId: number): Promise<Array<{ iid: number; created_at: string; merged_at?: string | null }>> {
     return this.rest.paginate(this.projectPath(project, `/deployments/${deploymentId}/merge_requests`));
   }
+}
+
+/** A merge request's notes as a CommentApi, for sticky comments (`syncStickyComment`). */
+export function mergeRequestNotes(client: GitLabClient, project: string | number, mr: number): CommentApi {
+  return {
+    list: () => client.listMergeRequestNotes(project, mr),
+    create: async (body) => void (await client.createMergeRequestNote(project, mr, body)),
+    update: async (id, body) => void (await client.updateMergeRequestNote(project, mr, Number(id), body)),
+    remove: (id) => client.deleteMergeRequestNote(project, mr, Number(id)),
+  };
 }

@@ -3,9 +3,9 @@
 
 import { InputError } from './errors';
 import type { PublishOptions } from './face';
-import { HttpClient } from './http';
 import { LocalFace, type TerminalOptions } from './local';
-import { GITLAB_NOTE_LIMIT, syncStickyComment, type CommentApi } from './comment';
+import { GitLabClient, mergeRequestNotes } from '../forge/gitlab';
+import { GITLAB_NOTE_LIMIT, syncStickyComment } from './comment';
 import { secrets } from './redact';
 import type { StepOutcome } from './step';
 
@@ -62,38 +62,11 @@ export class GitLabFace extends LocalFace {
       this.warning('not posting the MR note: set PAVED_GITLAB_TOKEN (a token with api scope; CI_JOB_TOKEN cannot write notes)');
       return;
     }
-    await syncStickyComment(mergeRequestNotes(this.context), outcome.commentKey, secrets.redact(outcome.markdown), GITLAB_NOTE_LIMIT);
+    if (!this.context.apiUrl || !this.context.projectId) {
+      throw new InputError('cannot post the MR note', { field: 'CI_API_V4_URL', hint: 'MR notes need CI_API_V4_URL and CI_PROJECT_ID' });
+    }
+    const client = new GitLabClient({ baseUrl: this.context.apiUrl, token: this.context.token });
+    const notes = mergeRequestNotes(client, this.context.projectId, Number(this.context.mergeRequestIid));
+    await syncStickyComment(notes, outcome.commentKey, secrets.redact(outcome.markdown), GITLAB_NOTE_LIMIT);
   }
-}
-
-/** MR notes as a CommentApi, for sticky comments. */
-export function mergeRequestNotes(context: GitLabContext): CommentApi {
-  if (!context.apiUrl || !context.projectId || !context.mergeRequestIid) {
-    throw new InputError('not in a merge request pipeline', { field: 'CI_MERGE_REQUEST_IID', hint: 'MR notes need CI_API_V4_URL, CI_PROJECT_ID and CI_MERGE_REQUEST_IID' });
-  }
-  const client = new HttpClient({ baseUrl: context.apiUrl, headers: { 'private-token': context.token ?? '' }, apiName: 'GitLab API' });
-  secrets.add(context.token);
-  const base = `projects/${encodeURIComponent(context.projectId)}/merge_requests/${context.mergeRequestIid}/notes`;
-  return {
-    async list() {
-      const notes: Array<{ id: number; body: string }> = [];
-      for (let page: string | undefined = '1'; page; ) {
-        const res: { body: Array<{ id: number; body: string; system?: boolean }>; headers: Record<string, string> } = await client.get(base, {
-          query: { per_page: 100, page, sort: 'asc' },
-        });
-        notes.push(...res.body.filter((n) => !n.system));
-        page = res.headers['x-next-page'] || undefined;
-      }
-      return notes;
-    },
-    async create(body) {
-      await client.post(base, { body });
-    },
-    async update(id, body) {
-      await client.put(`${base}/${id}`, { body });
-    },
-    async remove(id) {
-      await client.delete(`${base}/${id}`);
-    },
-  };
 }
