@@ -9150,33 +9150,40 @@ class JsonStreamReader {
     /** Like `entries(() => this.skip())`, but keys are only stepped over, never decoded. */
     skipObject() {
         this.pos++;
-        if (this.peek() === 0x7d) {
-            this.pos++;
+        if (this.closesAt(0x7d))
             return;
-        }
-        for (;;) {
-            const k = this.peek();
-            if (k !== QUOTE) {
-                if (k === -1)
-                    throw this.truncated();
-                throw this.error(`expected a key string, found ${describeByte(k)}`);
-            }
+        do {
+            this.expectKey();
             this.skipString();
             this.expect(0x3a, '":"');
             this.skip();
-            const c = this.peek();
-            if (c === 0x2c) {
-                this.pos++;
-                continue;
-            }
-            if (c === 0x7d) {
-                this.pos++;
-                return;
-            }
-            if (c === -1)
-                throw this.truncated();
-            throw this.error(`expected "," or "}", found ${describeByte(c)}`);
+        } while (this.nextMember(0x7d));
+    }
+    /** Consumes `close` when the container is empty. */
+    closesAt(close) {
+        if (this.peek() !== close)
+            return false;
+        this.pos++;
+        return true;
+    }
+    expectKey() {
+        const k = this.peek();
+        if (k === QUOTE)
+            return;
+        if (k === -1)
+            throw this.truncated();
+        throw this.error(`expected a key string, found ${describeByte(k)}`);
+    }
+    /** After a member: true (and the comma consumed) when another follows, false once `close` is consumed. */
+    nextMember(close) {
+        const c = this.peek();
+        if (c === 0x2c || c === close) {
+            this.pos++;
+            return c === 0x2c;
         }
+        if (c === -1)
+            throw this.truncated();
+        throw this.error(`expected "," or "${String.fromCharCode(close)}", found ${describeByte(c)}`);
     }
     skipString() {
         this.pos++;
@@ -9244,57 +9251,26 @@ class JsonStreamReader {
         if (this.nullInstead())
             return;
         this.expect(0x7b, what);
-        if (this.peek() === 0x7d) {
-            this.pos++;
+        if (this.closesAt(0x7d))
             return;
-        }
-        for (;;) {
-            if (this.peek() !== QUOTE) {
-                if (this.peek() === -1)
-                    throw this.truncated();
-                throw this.error(`expected a key string, found ${describeByte(this.peek())}`);
-            }
+        do {
+            this.expectKey();
             const key = this.value();
             this.expect(0x3a, '":"');
             onKey(key);
-            const c = this.peek();
-            if (c === 0x2c) {
-                this.pos++;
-                continue;
-            }
-            if (c === 0x7d) {
-                this.pos++;
-                return;
-            }
-            if (c === -1)
-                throw this.truncated();
-            throw this.error(`expected "," or "}", found ${describeByte(c)}`);
-        }
+        } while (this.nextMember(0x7d));
     }
     /** Walks an array: `onItem` must consume each element. A `null` in place of the array is taken as empty. */
     items(onItem, what = 'an array') {
         if (this.nullInstead())
             return;
         this.expect(0x5b, what);
-        if (this.peek() === 0x5d) {
-            this.pos++;
+        if (this.closesAt(0x5d))
             return;
-        }
-        for (let index = 0;; index++) {
-            onItem(index);
-            const c = this.peek();
-            if (c === 0x2c) {
-                this.pos++;
-                continue;
-            }
-            if (c === 0x5d) {
-                this.pos++;
-                return;
-            }
-            if (c === -1)
-                throw this.truncated();
-            throw this.error(`expected "," or "]", found ${describeByte(c)}`);
-        }
+        let index = 0;
+        do
+            onItem(index++);
+        while (this.nextMember(0x5d));
     }
     nullInstead() {
         if (this.peek() !== 0x6e)
@@ -11636,9 +11612,6 @@ exports.deployCommands = void 0;
 const aks_1 = __nccwpck_require__(4357);
 const functions_1 = __nccwpck_require__(6245);
 const inputs_1 = __nccwpck_require__(3614);
-function io(ctx) {
-    return { cwd: ctx.cwd, env: ctx.env, log: (m) => ctx.face.info(m), warn: (m) => ctx.face.warning(m) };
-}
 exports.deployCommands = [
     {
         path: ['deploy', 'aks'],
@@ -11652,7 +11625,7 @@ exports.deployCommands = [
             'paved deploy aks --environment prod --manifests k8s/overlays/prod --image myacr.azurecr.io/web:1.4.2 --health-path /healthz --record deploy.json',
             'paved deploy aks --environment prod --namespace web --app web --rollback',
         ],
-        run: (args, ctx) => (0, aks_1.deployAks)((0, inputs_1.argsReader)(args), io(ctx)),
+        run: (args, ctx) => (0, aks_1.deployAks)((0, inputs_1.argsReader)(args), (0, inputs_1.cliIo)(ctx)),
     },
     {
         path: ['deploy', 'functions'],
@@ -11666,7 +11639,7 @@ exports.deployCommands = [
             'paved deploy functions --environment prod --subscription $SUB --resource-group rg-api --app func-api --package app.zip --health-path /api/health',
             'paved deploy functions --environment prod --subscription $SUB --resource-group rg-api --app func-api --rollback',
         ],
-        run: (args, ctx) => (0, functions_1.deployFunctions)((0, inputs_1.argsReader)(args), io(ctx)),
+        run: (args, ctx) => (0, functions_1.deployFunctions)((0, inputs_1.argsReader)(args), (0, inputs_1.cliIo)(ctx)),
     },
 ];
 
@@ -11808,12 +11781,7 @@ exports.databricksCommands = [
             'paved deploy databricks --environment prod --job-id 123 --wheel-dir /Volumes/main/deploy/wheels --build "python -m build --wheel" --smoke-run',
             'paved deploy databricks --environment prod --job-id 123 --rollback',
         ],
-        run: (args, ctx) => (0, step_1.deployDatabricks)((0, inputs_1.argsReader)(args), {
-            cwd: ctx.cwd,
-            env: ctx.env,
-            log: (message) => ctx.face.info(message),
-            warn: (message) => ctx.face.warning(message),
-        }),
+        run: (args, ctx) => (0, step_1.deployDatabricks)((0, inputs_1.argsReader)(args), (0, inputs_1.cliIo)(ctx)),
     },
 ];
 
@@ -12164,6 +12132,7 @@ async function deployDatabricks(input, io) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.storeKind = storeKind;
 exports.wheelStore = wheelStore;
+exports.readStoredText = readStoredText;
 const errors_1 = __nccwpck_require__(6316);
 const VOLUME = /^\/Volumes\/[^/\s]+\/[^/\s]+\/[^/\s]+(\/[^\s]*)?$/;
 const WORKSPACE = /^\/Workspace\/[^\s]+$/;
@@ -12183,6 +12152,15 @@ function storeKind(dir) {
 function wheelStore(client, dir) {
     const root = dir.replace(/\/+$/, '');
     return storeKind(root) === 'volume' ? new VolumeStore(client, root) : new WorkspaceStore(client, root);
+}
+/** A small text file (a digest, a lock) in a store, or undefined when absent. */
+async function readStoredText(store, path) {
+    return (await store.readBytes(path))?.toString('utf8');
+}
+/** Uploads with overwrite=false; false when the file already exists (409), which both stores answer alike. */
+async function createOnly(client, path, method, apiPath, data) {
+    const res = await client.send(path, method, apiPath, { query: { overwrite: 'false' }, rawBody: data, contentType: 'application/octet-stream', expect: [409] });
+    return res.status !== 409;
 }
 function dirname(path) {
     return path.slice(0, path.lastIndexOf('/'));
@@ -12210,17 +12188,8 @@ class VolumeStore {
     async exists(path) {
         return (await this.client.send(path, 'HEAD', `api/2.0/fs/files${encodePath(path)}`, { expect: [404] })).status !== 404;
     }
-    async putNew(path, data) {
-        const res = await this.client.send(path, 'PUT', `api/2.0/fs/files${encodePath(path)}`, {
-            query: { overwrite: 'false' },
-            rawBody: data,
-            contentType: 'application/octet-stream',
-            expect: [409],
-        });
-        return res.status !== 409;
-    }
-    async readText(path) {
-        return (await this.readBytes(path))?.toString('utf8');
+    putNew(path, data) {
+        return createOnly(this.client, path, 'PUT', `api/2.0/fs/files${encodePath(path)}`, data);
     }
     async readBytes(path) {
         const res = await this.client.send(path, 'GET', `api/2.0/fs/files${encodePath(path)}`, { expect: [404], headers: { accept: 'application/octet-stream' } });
@@ -12249,17 +12218,8 @@ class WorkspaceStore {
     async exists(path) {
         return (await this.client.send(path, 'GET', 'api/2.0/workspace/get-status', { query: { path }, expect: [404] })).status !== 404;
     }
-    async putNew(path, data) {
-        const res = await this.client.send(path, 'POST', `api/2.0/workspace-files/import-file${encodePath(path)}`, {
-            query: { overwrite: 'false' },
-            rawBody: data,
-            contentType: 'application/octet-stream',
-            expect: [409],
-        });
-        return res.status !== 409;
-    }
-    async readText(path) {
-        return (await this.readBytes(path))?.toString('utf8');
+    putNew(path, data) {
+        return createOnly(this.client, path, 'POST', `api/2.0/workspace-files/import-file${encodePath(path)}`, data);
     }
     async readBytes(path) {
         const res = await this.client.send(path, 'GET', 'api/2.0/workspace/export', { query: { path, format: 'AUTO' }, expect: [404] });
@@ -12388,7 +12348,7 @@ class DatabricksWheelStrategy {
             this.lockPath = lockPath;
             return;
         }
-        const other = parseHolder(await store.readText(lockPath));
+        const other = parseHolder(await (0, store_1.readStoredText)(store, lockPath));
         throw new lifecycle_1.DeployInProgressError(`job ${this.opts.jobId} is being deployed by ${other}`, {
             field: lockPath,
             hint: `wait for that run to finish; if it died, delete ${lockPath} and run again`,
@@ -12442,7 +12402,7 @@ class DatabricksWheelStrategy {
     async checkStoredVersion(ctx, wheel) {
         const store = this.store;
         const exists = await store.exists(this.targetPath);
-        const recorded = (await store.readText(digestPath(this.targetPath)))?.trim().split(/\s+/)[0];
+        const recorded = (await (0, store_1.readStoredText)(store, digestPath(this.targetPath)))?.trim().split(/\s+/)[0];
         const hint = 'bump the package version (versions are immutable), e.g. with a build number or a +<sha> local version';
         if (!exists) {
             if (recorded === undefined || recorded === wheel.sha256)
@@ -12678,12 +12638,7 @@ exports.flyCommands = [
             'paved deploy fly --environment prod --image registry.fly.io/web:deployment-01J9 --health-path /healthz',
             'paved deploy fly --environment prod --rollback',
         ],
-        run: (args, ctx) => (0, step_1.deployFly)((0, inputs_1.argsReader)(args), {
-            cwd: ctx.cwd,
-            env: ctx.env,
-            log: (message) => ctx.face.info(message),
-            warn: (message) => ctx.face.warning(message),
-        }),
+        run: (args, ctx) => (0, step_1.deployFly)((0, inputs_1.argsReader)(args), (0, inputs_1.cliIo)(ctx)),
     },
 ];
 
@@ -14231,6 +14186,7 @@ function describeTransportError(err) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.COMMON_INPUTS = void 0;
 exports.cliOptions = cliOptions;
+exports.cliIo = cliIo;
 exports.argsReader = argsReader;
 exports.stringInputsReader = stringInputsReader;
 exports.readCommonInputs = readCommonInputs;
@@ -14271,6 +14227,10 @@ function cliOptions(specs) {
         choices: s.choices,
         valueName: s.valueName,
     }));
+}
+/** What a deploy needs from the command line's context: directory, environment and log lines through the face. */
+function cliIo(ctx) {
+    return { cwd: ctx.cwd, env: ctx.env, log: (m) => ctx.face.info(m), warn: (m) => ctx.face.warning(m) };
 }
 /** Reads CLI arguments as inputs (defaults and env fallbacks were applied by the parser). */
 function argsReader(args) {
@@ -15241,6 +15201,8 @@ exports.dispatchCommands = [dispatch, prepare, planReport, applyReport, driftRep
 // commit statuses and sticky comments. The provider steps are written against this alone.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitLabCustomerRepo = exports.GitHubCustomerRepo = void 0;
+const github_1 = __nccwpck_require__(8551);
+const gitlab_1 = __nccwpck_require__(4340);
 const http_1 = __nccwpck_require__(1267);
 async function unlessMissing(call, missing) {
     try {
@@ -15282,12 +15244,7 @@ class GitHubCustomerRepo {
         await this.client.createCommitStatus(repo.fullName, sha, { state: status.state, context: status.context, description: status.description, target_url: status.targetUrl });
     }
     comments(repo, number) {
-        return {
-            list: () => this.client.listIssueComments(repo.fullName, number),
-            create: async (body) => void (await this.client.createIssueComment(repo.fullName, number, body)),
-            update: async (id, body) => void (await this.client.updateIssueComment(repo.fullName, Number(id), body)),
-            remove: async (id) => void (await this.client.rest.request('DELETE', `/repos/${repo.fullName}/issues/comments/${id}`)),
-        };
+        return (0, github_1.issueComments)(this.client, repo.fullName, number);
     }
 }
 exports.GitHubCustomerRepo = GitHubCustomerRepo;
@@ -15326,12 +15283,7 @@ class GitLabCustomerRepo {
         await this.client.createCommitStatus(repo.id, sha, { state: GITLAB_STATE[status.state], name: status.context, description: status.description, target_url: status.targetUrl });
     }
     comments(repo, number) {
-        return {
-            list: () => this.client.listMergeRequestNotes(repo.id, number),
-            create: async (body) => void (await this.client.createMergeRequestNote(repo.id, number, body)),
-            update: async (id, body) => void (await this.client.updateMergeRequestNote(repo.id, number, Number(id), body)),
-            remove: async (id) => void (await this.client.rest.request('DELETE', this.path(repo, `/merge_requests/${number}/notes/${id}`))),
-        };
+        return (0, gitlab_1.mergeRequestNotes)(this.client, repo.id, number);
     }
 }
 exports.GitLabCustomerRepo = GitLabCustomerRepo;
@@ -15412,6 +15364,7 @@ async function dispatchAndWait(provider, customer, request, clock = exports.real
         note(`deadline of ${Math.round(request.deadlineMs / 1000)}s passed; the provider run ${runId ?? '(not found)'} is ${run?.status ?? 'not started'}`);
     else
         note(`provider run ${runId} ${run.conclusion}`);
+    // Statuses come newest first: the first page holds the provider's latest word for this context.
     const statuses = await customer.rest.request('GET', `/repos/${request.repository}/commits/${request.commit}/statuses`, { query: { per_page: 100 } });
     const context = (0, report_1.statusContext)(request.mode, request.environment);
     const latest = statuses.body.find((s) => s.context === context); // newest first
@@ -15459,8 +15412,9 @@ exports.Rejection = Rejection;
 exports.VARIABLES_PATH = 'infra/variables.yml';
 const SHA = /^[0-9a-f]{40}$/;
 function checkRequestShape(request) {
-    if (!/^[\w.-]+\/[\w.-]+$/.test(request.repository))
-        throw new errors_1.InputError(`"${request.repository}" is not owner/name`, { field: 'repository' });
+    // owner/name on GitHub, group/subgroup/project on GitLab, or GitLab's numeric upstream project id.
+    if (!/^(\d+|[\w.-]+(\/[\w.-]+)+)$/.test(request.repository))
+        throw new errors_1.InputError(`"${request.repository}" is not owner/name or a project id`, { field: 'repository' });
     if (!SHA.test(request.commit))
         throw new errors_1.InputError(`"${request.commit}" is not a full 40-character commit SHA`, { field: 'commit' });
     if (!/^[a-z][a-z0-9-]{0,30}$/.test(request.environment))
@@ -15470,15 +15424,20 @@ function checkRequestShape(request) {
 }
 async function prepareRun(customerRepo, allowList, request, variablesPath = exports.VARIABLES_PATH) {
     checkRequestShape(request);
-    const customer = (0, allowlist_1.findCustomer)(allowList, request.repository);
-    if (!customer)
-        throw new Rejection([`${request.repository} is not a registered customer of this provider`]);
-    if (!customer.environments.includes(request.environment)) {
-        throw new Rejection([`environment ${request.environment} is not enabled for ${request.repository} (enabled: ${customer.environments.join(', ')})`]);
-    }
+    const notRegistered = (name) => new Rejection([`${name} is not a registered customer of this provider`]);
+    // A name that is not registered is refused before any call; a numeric id is known only once resolved.
+    const byId = /^\d+$/.test(request.repository);
+    if (!byId && !(0, allowlist_1.findCustomer)(allowList, request.repository))
+        throw notRegistered(request.repository);
     const repo = await customerRepo.identify(request.repository);
     if (!repo)
         throw new Rejection([`${request.repository} cannot be read by the provider`]);
+    const customer = (0, allowlist_1.findCustomer)(allowList, repo.fullName);
+    if (!customer)
+        throw notRegistered(repo.fullName);
+    if (!customer.environments.includes(request.environment)) {
+        throw new Rejection([`environment ${request.environment} is not enabled for ${repo.fullName} (enabled: ${customer.environments.join(', ')})`]);
+    }
     if (!(await customerRepo.commitExists(repo, request.commit)))
         throw new Rejection([`commit ${request.commit} does not exist in ${repo.fullName}`]);
     if ((request.mode === 'apply' || request.mode === 'drift') && !(await customerRepo.onDefaultBranch(repo, request.commit))) {
@@ -15686,20 +15645,23 @@ const customer_1 = __nccwpck_require__(300);
 const customer_repo_1 = __nccwpck_require__(9797);
 const provider_1 = __nccwpck_require__(1505);
 const report_1 = __nccwpck_require__(1310);
-function github(connection, what) {
+/** The connection's token, registered for redaction; a missing one names what it is for. */
+function tokenFor(connection, what, hint) {
     if (!connection.token)
-        throw new errors_1.InputError(`no token for the ${what}`, { field: 'token', hint: 'see docs/managed-infra.md for the permissions each side needs' });
+        throw new errors_1.InputError(`no token for the ${what}`, { field: 'token', hint });
     redact_1.secrets.add(connection.token);
-    return new github_1.GitHubClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep });
+    return connection.token;
+}
+function github(connection, what) {
+    const token = tokenFor(connection, what, 'see docs/managed-infra.md for the permissions each side needs');
+    return new github_1.GitHubClient({ baseUrl: connection.apiUrl, token, sleep: connection.sleep });
 }
 /** The customer repository seen from the provider, on whichever forge it lives. */
 function customerRepo(connection, what) {
     if (connection.platform !== 'gitlab')
         return new customer_repo_1.GitHubCustomerRepo(github(connection, what));
-    if (!connection.token)
-        throw new errors_1.InputError(`no token for the ${what}`, { field: 'token', hint: 'a GitLab project or group access token with api scope' });
-    redact_1.secrets.add(connection.token);
-    return new customer_repo_1.GitLabCustomerRepo(new gitlab_1.GitLabClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep }));
+    const token = tokenFor(connection, what, 'a GitLab project or group access token with api scope');
+    return new customer_repo_1.GitLabCustomerRepo(new gitlab_1.GitLabClient({ baseUrl: connection.apiUrl, token, sleep: connection.sleep }));
 }
 /** The repository's identity, for reporting; a repository the provider cannot see gets no report. */
 async function identityFor(repo, target) {
@@ -15931,6 +15893,7 @@ function valuesFor(file, environment) {
 // dispatcher), deployments, commit statuses and issue/PR comments (reporting back).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitHubClient = exports.GITHUB_API = void 0;
+exports.issueComments = issueComments;
 const http_1 = __nccwpck_require__(1267);
 const rest_1 = __nccwpck_require__(6397);
 exports.GITHUB_API = 'https://api.github.com';
@@ -16072,8 +16035,20 @@ class GitHubClient {
     async updateIssueComment(repo, commentId, body) {
         return (await this.rest.request('PATCH', this.repoPath(repo, `/issues/comments/${commentId}`), { body: { body } })).body;
     }
+    async deleteIssueComment(repo, commentId) {
+        await this.rest.request('DELETE', this.repoPath(repo, `/issues/comments/${commentId}`));
+    }
 }
 exports.GitHubClient = GitHubClient;
+/** A pull request's (or issue's) comments as a CommentApi, for sticky comments (`syncStickyComment`). */
+function issueComments(client, repo, issue) {
+    return {
+        list: () => client.listIssueComments(repo, issue),
+        create: async (body) => void (await client.createIssueComment(repo, issue, body)),
+        update: async (id, body) => void (await client.updateIssueComment(repo, Number(id), body)),
+        remove: (id) => client.deleteIssueComment(repo, Number(id)),
+    };
+}
 /** GitHub's search qualifiers take ISO 8601 without fractions of a second. */
 function isoSeconds(date) {
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -16092,6 +16067,7 @@ function isoSeconds(date) {
 // (metrics), pipeline triggers (the managed-infrastructure dispatcher), commit statuses and MR notes.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitLabClient = exports.GITLAB_API = void 0;
+exports.mergeRequestNotes = mergeRequestNotes;
 const http_1 = __nccwpck_require__(1267);
 const redact_1 = __nccwpck_require__(1598);
 const rest_1 = __nccwpck_require__(6397);
@@ -16193,12 +16169,24 @@ class GitLabClient {
     async updateMergeRequestNote(project, mr, noteId, body) {
         return (await this.rest.request('PUT', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`), { body: { body } })).body;
     }
+    async deleteMergeRequestNote(project, mr, noteId) {
+        await this.rest.request('DELETE', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`));
+    }
     /** Merge requests a deployment shipped (for lead time from merge). */
     async listDeploymentMergeRequests(project, deploymentId) {
         return this.rest.paginate(this.projectPath(project, `/deployments/${deploymentId}/merge_requests`));
     }
 }
 exports.GitLabClient = GitLabClient;
+/** A merge request's notes as a CommentApi, for sticky comments (`syncStickyComment`). */
+function mergeRequestNotes(client, project, mr) {
+    return {
+        list: () => client.listMergeRequestNotes(project, mr),
+        create: async (body) => void (await client.createMergeRequestNote(project, mr, body)),
+        update: async (id, body) => void (await client.updateMergeRequestNote(project, mr, Number(id), body)),
+        remove: (id) => client.deleteMergeRequestNote(project, mr, Number(id)),
+    };
+}
 
 
 /***/ }),
@@ -23477,10 +23465,9 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitLabFace = void 0;
 exports.gitlabContext = gitlabContext;
 exports.isGitLab = isGitLab;
-exports.mergeRequestNotes = mergeRequestNotes;
 const errors_1 = __nccwpck_require__(6316);
-const http_1 = __nccwpck_require__(1267);
 const local_1 = __nccwpck_require__(2976);
+const gitlab_1 = __nccwpck_require__(4340);
 const comment_1 = __nccwpck_require__(710);
 const redact_1 = __nccwpck_require__(1598);
 function gitlabContext(env) {
@@ -23523,41 +23510,15 @@ class GitLabFace extends local_1.LocalFace {
             this.warning('not posting the MR note: set PAVED_GITLAB_TOKEN (a token with api scope; CI_JOB_TOKEN cannot write notes)');
             return;
         }
-        await (0, comment_1.syncStickyComment)(mergeRequestNotes(this.context), outcome.commentKey, redact_1.secrets.redact(outcome.markdown), comment_1.GITLAB_NOTE_LIMIT);
+        if (!this.context.apiUrl || !this.context.projectId) {
+            throw new errors_1.InputError('cannot post the MR note', { field: 'CI_API_V4_URL', hint: 'MR notes need CI_API_V4_URL and CI_PROJECT_ID' });
+        }
+        const client = new gitlab_1.GitLabClient({ baseUrl: this.context.apiUrl, token: this.context.token });
+        const notes = (0, gitlab_1.mergeRequestNotes)(client, this.context.projectId, Number(this.context.mergeRequestIid));
+        await (0, comment_1.syncStickyComment)(notes, outcome.commentKey, redact_1.secrets.redact(outcome.markdown), comment_1.GITLAB_NOTE_LIMIT);
     }
 }
 exports.GitLabFace = GitLabFace;
-/** MR notes as a CommentApi, for sticky comments. */
-function mergeRequestNotes(context) {
-    if (!context.apiUrl || !context.projectId || !context.mergeRequestIid) {
-        throw new errors_1.InputError('not in a merge request pipeline', { field: 'CI_MERGE_REQUEST_IID', hint: 'MR notes need CI_API_V4_URL, CI_PROJECT_ID and CI_MERGE_REQUEST_IID' });
-    }
-    const client = new http_1.HttpClient({ baseUrl: context.apiUrl, headers: { 'private-token': context.token ?? '' }, apiName: 'GitLab API' });
-    redact_1.secrets.add(context.token);
-    const base = `projects/${encodeURIComponent(context.projectId)}/merge_requests/${context.mergeRequestIid}/notes`;
-    return {
-        async list() {
-            const notes = [];
-            for (let page = '1'; page;) {
-                const res = await client.get(base, {
-                    query: { per_page: 100, page, sort: 'asc' },
-                });
-                notes.push(...res.body.filter((n) => !n.system));
-                page = res.headers['x-next-page'] || undefined;
-            }
-            return notes;
-        },
-        async create(body) {
-            await client.post(base, { body });
-        },
-        async update(id, body) {
-            await client.put(`${base}/${id}`, { body });
-        },
-        async remove(id) {
-            await client.delete(`${base}/${id}`);
-        },
-    };
-}
 
 
 /***/ }),
@@ -24033,11 +23994,14 @@ const MIN_SECRET_LENGTH = 4;
 exports.REDACTED = '***';
 class Redactor {
     values = new Set();
+    /** `values`, longest first, kept between calls: redact runs on every log line. */
+    longestFirst;
     listeners = [];
     add(value) {
         if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value))
             return;
         this.values.add(value);
+        this.longestFirst = undefined;
         // Multi-line secrets (PEM keys) also leak line by line.
         for (const line of value.split(/\r?\n/)) {
             if (line.trim().length >= MIN_SECRET_LENGTH && line !== value)
@@ -24054,9 +24018,9 @@ class Redactor {
         if (this.values.size === 0 || !text)
             return text;
         // Longest first so a secret containing another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
         let out = text;
-        for (const value of sorted) {
+        for (const value of this.longestFirst) {
             if (out.includes(value))
                 out = out.split(value).join(exports.REDACTED);
         }
@@ -24064,6 +24028,7 @@ class Redactor {
     }
     clear() {
         this.values.clear();
+        this.longestFirst = undefined;
     }
 }
 exports.Redactor = Redactor;
@@ -34695,7 +34660,6 @@ function annotationsFor(findings, failOn) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GITHUB_RULES = void 0;
 exports.auditGithubWorkflow = auditGithubWorkflow;
-const model_1 = __nccwpck_require__(764);
 const yaml_lines_1 = __nccwpck_require__(6572);
 exports.GITHUB_RULES = {
     'gha-script-injection': {
@@ -34744,21 +34708,7 @@ function auditGithubWorkflow(text, file, options = {}) {
     const y = (0, yaml_lines_1.parseLocated)(text, file);
     const trusted = new Set([...FIRST_PARTY_OWNERS, ...(options.trustedOwners ?? []).map((o) => o.toLowerCase())]);
     const findings = [];
-    const add = (rule, line, detail) => {
-        const meta = exports.GITHUB_RULES[rule];
-        findings.push({
-            kind: 'sast',
-            rule,
-            title: meta.title,
-            message: `${meta.title}: ${detail}`,
-            severity: meta.severity,
-            file,
-            line,
-            fingerprint: (0, model_1.sha256)(`${rule}\0${file}\0${detail}`),
-            tool: 'paved',
-            help: meta.help,
-        });
-    };
+    const add = (rule, line, detail) => findings.push((0, yaml_lines_1.pipelineFinding)(exports.GITHUB_RULES, rule, file, line, detail));
     if (!(0, yaml_lines_1.isMap)(y.root))
         return findings;
     const triggers = triggerNames((0, yaml_lines_1.getNode)(y.root, 'on'));
@@ -34855,7 +34805,6 @@ function checkPinned(uses, line, where, trusted, add) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GITLAB_RULES = void 0;
 exports.auditGitlabCi = auditGitlabCi;
-const model_1 = __nccwpck_require__(764);
 const yaml_lines_1 = __nccwpck_require__(6572);
 exports.GITLAB_RULES = {
     'gl-unprotected-deploy': {
@@ -34883,21 +34832,7 @@ const PROTECTING_RULE = /CI_COMMIT_REF_PROTECTED|CI_DEFAULT_BRANCH|CI_COMMIT_TAG
 function auditGitlabCi(text, file) {
     const y = (0, yaml_lines_1.parseLocated)(text, file);
     const findings = [];
-    const add = (rule, line, detail, severity) => {
-        const meta = exports.GITLAB_RULES[rule];
-        findings.push({
-            kind: 'sast',
-            rule,
-            title: meta.title,
-            message: `${meta.title}: ${detail}`,
-            severity: severity ?? meta.severity,
-            file,
-            line,
-            fingerprint: (0, model_1.sha256)(`${rule}\0${file}\0${detail}`),
-            tool: 'paved',
-            help: meta.help,
-        });
-    };
+    const add = (rule, line, detail, severity) => findings.push((0, yaml_lines_1.pipelineFinding)(exports.GITLAB_RULES, rule, file, line, detail, severity));
     if (!(0, yaml_lines_1.isMap)(y.root))
         return findings;
     for (const [section, node] of [['before_script', (0, yaml_lines_1.getNode)(y.root, 'before_script')], ['after_script', (0, yaml_lines_1.getNode)(y.root, 'after_script')]]) {
@@ -35172,7 +35107,8 @@ function scanSast(options) {
 
 "use strict";
 
-// YAML parsing that keeps line numbers, for checks that point at the offending line of a pipeline file.
+// YAML parsing that keeps line numbers, for checks that point at the offending line of a pipeline file,
+// and the finding those checks report.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isScalar = exports.isSeq = exports.isMap = void 0;
 exports.parseLocated = parseLocated;
@@ -35182,11 +35118,13 @@ exports.entries = entries;
 exports.scalar = scalar;
 exports.items = items;
 exports.lineContaining = lineContaining;
+exports.pipelineFinding = pipelineFinding;
 const yaml_1 = __nccwpck_require__(8815);
 Object.defineProperty(exports, "isMap", ({ enumerable: true, get: function () { return yaml_1.isMap; } }));
 Object.defineProperty(exports, "isScalar", ({ enumerable: true, get: function () { return yaml_1.isScalar; } }));
 Object.defineProperty(exports, "isSeq", ({ enumerable: true, get: function () { return yaml_1.isSeq; } }));
 const errors_1 = __nccwpck_require__(6316);
+const model_1 = __nccwpck_require__(764);
 const gitlabTags = [{ tag: '!reference', collection: 'seq', resolve: (value) => value }];
 /**
  * Parses a YAML file keeping line numbers. GitLab CI components put a `spec:` header document before
@@ -35240,6 +35178,22 @@ function lineContaining(lines, needle, from) {
         if (lines[i].includes(needle))
             return i + 1;
     return from;
+}
+/** A built-in pipeline check's finding; the fingerprint follows rule, file and detail, never the line. */
+function pipelineFinding(rules, rule, file, line, detail, severity) {
+    const meta = rules[rule];
+    return {
+        kind: 'sast',
+        rule,
+        title: meta.title,
+        message: `${meta.title}: ${detail}`,
+        severity: severity ?? meta.severity,
+        file,
+        line,
+        fingerprint: (0, model_1.sha256)(`${rule}\0${file}\0${detail}`),
+        tool: 'paved',
+        help: meta.help,
+    };
 }
 
 

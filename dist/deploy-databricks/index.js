@@ -58840,6 +58840,7 @@ async function deployDatabricks(input, io) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.storeKind = storeKind;
 exports.wheelStore = wheelStore;
+exports.readStoredText = readStoredText;
 const errors_1 = __nccwpck_require__(6316);
 const VOLUME = /^\/Volumes\/[^/\s]+\/[^/\s]+\/[^/\s]+(\/[^\s]*)?$/;
 const WORKSPACE = /^\/Workspace\/[^\s]+$/;
@@ -58859,6 +58860,15 @@ function storeKind(dir) {
 function wheelStore(client, dir) {
     const root = dir.replace(/\/+$/, '');
     return storeKind(root) === 'volume' ? new VolumeStore(client, root) : new WorkspaceStore(client, root);
+}
+/** A small text file (a digest, a lock) in a store, or undefined when absent. */
+async function readStoredText(store, path) {
+    return (await store.readBytes(path))?.toString('utf8');
+}
+/** Uploads with overwrite=false; false when the file already exists (409), which both stores answer alike. */
+async function createOnly(client, path, method, apiPath, data) {
+    const res = await client.send(path, method, apiPath, { query: { overwrite: 'false' }, rawBody: data, contentType: 'application/octet-stream', expect: [409] });
+    return res.status !== 409;
 }
 function dirname(path) {
     return path.slice(0, path.lastIndexOf('/'));
@@ -58886,17 +58896,8 @@ class VolumeStore {
     async exists(path) {
         return (await this.client.send(path, 'HEAD', `api/2.0/fs/files${encodePath(path)}`, { expect: [404] })).status !== 404;
     }
-    async putNew(path, data) {
-        const res = await this.client.send(path, 'PUT', `api/2.0/fs/files${encodePath(path)}`, {
-            query: { overwrite: 'false' },
-            rawBody: data,
-            contentType: 'application/octet-stream',
-            expect: [409],
-        });
-        return res.status !== 409;
-    }
-    async readText(path) {
-        return (await this.readBytes(path))?.toString('utf8');
+    putNew(path, data) {
+        return createOnly(this.client, path, 'PUT', `api/2.0/fs/files${encodePath(path)}`, data);
     }
     async readBytes(path) {
         const res = await this.client.send(path, 'GET', `api/2.0/fs/files${encodePath(path)}`, { expect: [404], headers: { accept: 'application/octet-stream' } });
@@ -58925,17 +58926,8 @@ class WorkspaceStore {
     async exists(path) {
         return (await this.client.send(path, 'GET', 'api/2.0/workspace/get-status', { query: { path }, expect: [404] })).status !== 404;
     }
-    async putNew(path, data) {
-        const res = await this.client.send(path, 'POST', `api/2.0/workspace-files/import-file${encodePath(path)}`, {
-            query: { overwrite: 'false' },
-            rawBody: data,
-            contentType: 'application/octet-stream',
-            expect: [409],
-        });
-        return res.status !== 409;
-    }
-    async readText(path) {
-        return (await this.readBytes(path))?.toString('utf8');
+    putNew(path, data) {
+        return createOnly(this.client, path, 'POST', `api/2.0/workspace-files/import-file${encodePath(path)}`, data);
     }
     async readBytes(path) {
         const res = await this.client.send(path, 'GET', 'api/2.0/workspace/export', { query: { path, format: 'AUTO' }, expect: [404] });
@@ -59064,7 +59056,7 @@ class DatabricksWheelStrategy {
             this.lockPath = lockPath;
             return;
         }
-        const other = parseHolder(await store.readText(lockPath));
+        const other = parseHolder(await (0, store_1.readStoredText)(store, lockPath));
         throw new lifecycle_1.DeployInProgressError(`job ${this.opts.jobId} is being deployed by ${other}`, {
             field: lockPath,
             hint: `wait for that run to finish; if it died, delete ${lockPath} and run again`,
@@ -59118,7 +59110,7 @@ class DatabricksWheelStrategy {
     async checkStoredVersion(ctx, wheel) {
         const store = this.store;
         const exists = await store.exists(this.targetPath);
-        const recorded = (await store.readText(digestPath(this.targetPath)))?.trim().split(/\s+/)[0];
+        const recorded = (await (0, store_1.readStoredText)(store, digestPath(this.targetPath)))?.trim().split(/\s+/)[0];
         const hint = 'bump the package version (versions are immutable), e.g. with a build number or a +<sha> local version';
         if (!exists) {
             if (recorded === undefined || recorded === wheel.sha256)
@@ -59555,6 +59547,7 @@ function describeTransportError(err) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.COMMON_INPUTS = void 0;
 exports.cliOptions = cliOptions;
+exports.cliIo = cliIo;
 exports.argsReader = argsReader;
 exports.stringInputsReader = stringInputsReader;
 exports.readCommonInputs = readCommonInputs;
@@ -59595,6 +59588,10 @@ function cliOptions(specs) {
         choices: s.choices,
         valueName: s.valueName,
     }));
+}
+/** What a deploy needs from the command line's context: directory, environment and log lines through the face. */
+function cliIo(ctx) {
+    return { cwd: ctx.cwd, env: ctx.env, log: (m) => ctx.face.info(m), warn: (m) => ctx.face.warning(m) };
 }
 /** Reads CLI arguments as inputs (defaults and env fallbacks were applied by the parser). */
 function argsReader(args) {
@@ -61123,11 +61120,14 @@ const MIN_SECRET_LENGTH = 4;
 exports.REDACTED = '***';
 class Redactor {
     values = new Set();
+    /** `values`, longest first, kept between calls: redact runs on every log line. */
+    longestFirst;
     listeners = [];
     add(value) {
         if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value))
             return;
         this.values.add(value);
+        this.longestFirst = undefined;
         // Multi-line secrets (PEM keys) also leak line by line.
         for (const line of value.split(/\r?\n/)) {
             if (line.trim().length >= MIN_SECRET_LENGTH && line !== value)
@@ -61144,9 +61144,9 @@ class Redactor {
         if (this.values.size === 0 || !text)
             return text;
         // Longest first so a secret containing another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
         let out = text;
-        for (const value of sorted) {
+        for (const value of this.longestFirst) {
             if (out.includes(value))
                 out = out.split(value).join(exports.REDACTED);
         }
@@ -61154,6 +61154,7 @@ class Redactor {
     }
     clear() {
         this.values.clear();
+        this.longestFirst = undefined;
     }
 }
 exports.Redactor = Redactor;

@@ -59322,6 +59322,7 @@ function describeTransportError(err) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.COMMON_INPUTS = void 0;
 exports.cliOptions = cliOptions;
+exports.cliIo = cliIo;
 exports.argsReader = argsReader;
 exports.stringInputsReader = stringInputsReader;
 exports.readCommonInputs = readCommonInputs;
@@ -59362,6 +59363,10 @@ function cliOptions(specs) {
         choices: s.choices,
         valueName: s.valueName,
     }));
+}
+/** What a deploy needs from the command line's context: directory, environment and log lines through the face. */
+function cliIo(ctx) {
+    return { cwd: ctx.cwd, env: ctx.env, log: (m) => ctx.face.info(m), warn: (m) => ctx.face.warning(m) };
 }
 /** Reads CLI arguments as inputs (defaults and env fallbacks were applied by the parser). */
 function argsReader(args) {
@@ -60757,11 +60762,14 @@ const MIN_SECRET_LENGTH = 4;
 exports.REDACTED = '***';
 class Redactor {
     values = new Set();
+    /** `values`, longest first, kept between calls: redact runs on every log line. */
+    longestFirst;
     listeners = [];
     add(value) {
         if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value))
             return;
         this.values.add(value);
+        this.longestFirst = undefined;
         // Multi-line secrets (PEM keys) also leak line by line.
         for (const line of value.split(/\r?\n/)) {
             if (line.trim().length >= MIN_SECRET_LENGTH && line !== value)
@@ -60778,9 +60786,9 @@ class Redactor {
         if (this.values.size === 0 || !text)
             return text;
         // Longest first so a secret containing another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
         let out = text;
-        for (const value of sorted) {
+        for (const value of this.longestFirst) {
             if (out.includes(value))
                 out = out.split(value).join(exports.REDACTED);
         }
@@ -60788,6 +60796,7 @@ class Redactor {
     }
     clear() {
         this.values.clear();
+        this.longestFirst = undefined;
     }
 }
 exports.Redactor = Redactor;

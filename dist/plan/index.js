@@ -65873,33 +65873,40 @@ class JsonStreamReader {
     /** Like `entries(() => this.skip())`, but keys are only stepped over, never decoded. */
     skipObject() {
         this.pos++;
-        if (this.peek() === 0x7d) {
-            this.pos++;
+        if (this.closesAt(0x7d))
             return;
-        }
-        for (;;) {
-            const k = this.peek();
-            if (k !== QUOTE) {
-                if (k === -1)
-                    throw this.truncated();
-                throw this.error(`expected a key string, found ${describeByte(k)}`);
-            }
+        do {
+            this.expectKey();
             this.skipString();
             this.expect(0x3a, '":"');
             this.skip();
-            const c = this.peek();
-            if (c === 0x2c) {
-                this.pos++;
-                continue;
-            }
-            if (c === 0x7d) {
-                this.pos++;
-                return;
-            }
-            if (c === -1)
-                throw this.truncated();
-            throw this.error(`expected "," or "}", found ${describeByte(c)}`);
+        } while (this.nextMember(0x7d));
+    }
+    /** Consumes `close` when the container is empty. */
+    closesAt(close) {
+        if (this.peek() !== close)
+            return false;
+        this.pos++;
+        return true;
+    }
+    expectKey() {
+        const k = this.peek();
+        if (k === QUOTE)
+            return;
+        if (k === -1)
+            throw this.truncated();
+        throw this.error(`expected a key string, found ${describeByte(k)}`);
+    }
+    /** After a member: true (and the comma consumed) when another follows, false once `close` is consumed. */
+    nextMember(close) {
+        const c = this.peek();
+        if (c === 0x2c || c === close) {
+            this.pos++;
+            return c === 0x2c;
         }
+        if (c === -1)
+            throw this.truncated();
+        throw this.error(`expected "," or "${String.fromCharCode(close)}", found ${describeByte(c)}`);
     }
     skipString() {
         this.pos++;
@@ -65967,57 +65974,26 @@ class JsonStreamReader {
         if (this.nullInstead())
             return;
         this.expect(0x7b, what);
-        if (this.peek() === 0x7d) {
-            this.pos++;
+        if (this.closesAt(0x7d))
             return;
-        }
-        for (;;) {
-            if (this.peek() !== QUOTE) {
-                if (this.peek() === -1)
-                    throw this.truncated();
-                throw this.error(`expected a key string, found ${describeByte(this.peek())}`);
-            }
+        do {
+            this.expectKey();
             const key = this.value();
             this.expect(0x3a, '":"');
             onKey(key);
-            const c = this.peek();
-            if (c === 0x2c) {
-                this.pos++;
-                continue;
-            }
-            if (c === 0x7d) {
-                this.pos++;
-                return;
-            }
-            if (c === -1)
-                throw this.truncated();
-            throw this.error(`expected "," or "}", found ${describeByte(c)}`);
-        }
+        } while (this.nextMember(0x7d));
     }
     /** Walks an array: `onItem` must consume each element. A `null` in place of the array is taken as empty. */
     items(onItem, what = 'an array') {
         if (this.nullInstead())
             return;
         this.expect(0x5b, what);
-        if (this.peek() === 0x5d) {
-            this.pos++;
+        if (this.closesAt(0x5d))
             return;
-        }
-        for (let index = 0;; index++) {
-            onItem(index);
-            const c = this.peek();
-            if (c === 0x2c) {
-                this.pos++;
-                continue;
-            }
-            if (c === 0x5d) {
-                this.pos++;
-                return;
-            }
-            if (c === -1)
-                throw this.truncated();
-            throw this.error(`expected "," or "]", found ${describeByte(c)}`);
-        }
+        let index = 0;
+        do
+            onItem(index++);
+        while (this.nextMember(0x5d));
     }
     nullInstead() {
         if (this.peek() !== 0x6e)
@@ -67779,11 +67755,14 @@ const MIN_SECRET_LENGTH = 4;
 exports.REDACTED = '***';
 class Redactor {
     values = new Set();
+    /** `values`, longest first, kept between calls: redact runs on every log line. */
+    longestFirst;
     listeners = [];
     add(value) {
         if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value))
             return;
         this.values.add(value);
+        this.longestFirst = undefined;
         // Multi-line secrets (PEM keys) also leak line by line.
         for (const line of value.split(/\r?\n/)) {
             if (line.trim().length >= MIN_SECRET_LENGTH && line !== value)
@@ -67800,9 +67779,9 @@ class Redactor {
         if (this.values.size === 0 || !text)
             return text;
         // Longest first so a secret containing another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
         let out = text;
-        for (const value of sorted) {
+        for (const value of this.longestFirst) {
             if (out.includes(value))
                 out = out.split(value).join(exports.REDACTED);
         }
@@ -67810,6 +67789,7 @@ class Redactor {
     }
     clear() {
         this.values.clear();
+        this.longestFirst = undefined;
     }
 }
 exports.Redactor = Redactor;

@@ -64782,6 +64782,8 @@ function applyAllowList(list, environment, values) {
 // commit statuses and sticky comments. The provider steps are written against this alone.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitLabCustomerRepo = exports.GitHubCustomerRepo = void 0;
+const github_1 = __nccwpck_require__(932);
+const gitlab_1 = __nccwpck_require__(4340);
 const http_1 = __nccwpck_require__(1267);
 async function unlessMissing(call, missing) {
     try {
@@ -64823,12 +64825,7 @@ class GitHubCustomerRepo {
         await this.client.createCommitStatus(repo.fullName, sha, { state: status.state, context: status.context, description: status.description, target_url: status.targetUrl });
     }
     comments(repo, number) {
-        return {
-            list: () => this.client.listIssueComments(repo.fullName, number),
-            create: async (body) => void (await this.client.createIssueComment(repo.fullName, number, body)),
-            update: async (id, body) => void (await this.client.updateIssueComment(repo.fullName, Number(id), body)),
-            remove: async (id) => void (await this.client.rest.request('DELETE', `/repos/${repo.fullName}/issues/comments/${id}`)),
-        };
+        return (0, github_1.issueComments)(this.client, repo.fullName, number);
     }
 }
 exports.GitHubCustomerRepo = GitHubCustomerRepo;
@@ -64867,12 +64864,7 @@ class GitLabCustomerRepo {
         await this.client.createCommitStatus(repo.id, sha, { state: GITLAB_STATE[status.state], name: status.context, description: status.description, target_url: status.targetUrl });
     }
     comments(repo, number) {
-        return {
-            list: () => this.client.listMergeRequestNotes(repo.id, number),
-            create: async (body) => void (await this.client.createMergeRequestNote(repo.id, number, body)),
-            update: async (id, body) => void (await this.client.updateMergeRequestNote(repo.id, number, Number(id), body)),
-            remove: async (id) => void (await this.client.rest.request('DELETE', this.path(repo, `/merge_requests/${number}/notes/${id}`))),
-        };
+        return (0, gitlab_1.mergeRequestNotes)(this.client, repo.id, number);
     }
 }
 exports.GitLabCustomerRepo = GitLabCustomerRepo;
@@ -64953,6 +64945,7 @@ async function dispatchAndWait(provider, customer, request, clock = exports.real
         note(`deadline of ${Math.round(request.deadlineMs / 1000)}s passed; the provider run ${runId ?? '(not found)'} is ${run?.status ?? 'not started'}`);
     else
         note(`provider run ${runId} ${run.conclusion}`);
+    // Statuses come newest first: the first page holds the provider's latest word for this context.
     const statuses = await customer.rest.request('GET', `/repos/${request.repository}/commits/${request.commit}/statuses`, { query: { per_page: 100 } });
     const context = (0, report_1.statusContext)(request.mode, request.environment);
     const latest = statuses.body.find((s) => s.context === context); // newest first
@@ -65000,8 +64993,9 @@ exports.Rejection = Rejection;
 exports.VARIABLES_PATH = 'infra/variables.yml';
 const SHA = /^[0-9a-f]{40}$/;
 function checkRequestShape(request) {
-    if (!/^[\w.-]+\/[\w.-]+$/.test(request.repository))
-        throw new errors_1.InputError(`"${request.repository}" is not owner/name`, { field: 'repository' });
+    // owner/name on GitHub, group/subgroup/project on GitLab, or GitLab's numeric upstream project id.
+    if (!/^(\d+|[\w.-]+(\/[\w.-]+)+)$/.test(request.repository))
+        throw new errors_1.InputError(`"${request.repository}" is not owner/name or a project id`, { field: 'repository' });
     if (!SHA.test(request.commit))
         throw new errors_1.InputError(`"${request.commit}" is not a full 40-character commit SHA`, { field: 'commit' });
     if (!/^[a-z][a-z0-9-]{0,30}$/.test(request.environment))
@@ -65011,15 +65005,20 @@ function checkRequestShape(request) {
 }
 async function prepareRun(customerRepo, allowList, request, variablesPath = exports.VARIABLES_PATH) {
     checkRequestShape(request);
-    const customer = (0, allowlist_1.findCustomer)(allowList, request.repository);
-    if (!customer)
-        throw new Rejection([`${request.repository} is not a registered customer of this provider`]);
-    if (!customer.environments.includes(request.environment)) {
-        throw new Rejection([`environment ${request.environment} is not enabled for ${request.repository} (enabled: ${customer.environments.join(', ')})`]);
-    }
+    const notRegistered = (name) => new Rejection([`${name} is not a registered customer of this provider`]);
+    // A name that is not registered is refused before any call; a numeric id is known only once resolved.
+    const byId = /^\d+$/.test(request.repository);
+    if (!byId && !(0, allowlist_1.findCustomer)(allowList, request.repository))
+        throw notRegistered(request.repository);
     const repo = await customerRepo.identify(request.repository);
     if (!repo)
         throw new Rejection([`${request.repository} cannot be read by the provider`]);
+    const customer = (0, allowlist_1.findCustomer)(allowList, repo.fullName);
+    if (!customer)
+        throw notRegistered(repo.fullName);
+    if (!customer.environments.includes(request.environment)) {
+        throw new Rejection([`environment ${request.environment} is not enabled for ${repo.fullName} (enabled: ${customer.environments.join(', ')})`]);
+    }
     if (!(await customerRepo.commitExists(repo, request.commit)))
         throw new Rejection([`commit ${request.commit} does not exist in ${repo.fullName}`]);
     if ((request.mode === 'apply' || request.mode === 'drift') && !(await customerRepo.onDefaultBranch(repo, request.commit))) {
@@ -65227,20 +65226,23 @@ const customer_1 = __nccwpck_require__(300);
 const customer_repo_1 = __nccwpck_require__(9797);
 const provider_1 = __nccwpck_require__(1505);
 const report_1 = __nccwpck_require__(1310);
-function github(connection, what) {
+/** The connection's token, registered for redaction; a missing one names what it is for. */
+function tokenFor(connection, what, hint) {
     if (!connection.token)
-        throw new errors_1.InputError(`no token for the ${what}`, { field: 'token', hint: 'see docs/managed-infra.md for the permissions each side needs' });
+        throw new errors_1.InputError(`no token for the ${what}`, { field: 'token', hint });
     redact_1.secrets.add(connection.token);
-    return new github_1.GitHubClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep });
+    return connection.token;
+}
+function github(connection, what) {
+    const token = tokenFor(connection, what, 'see docs/managed-infra.md for the permissions each side needs');
+    return new github_1.GitHubClient({ baseUrl: connection.apiUrl, token, sleep: connection.sleep });
 }
 /** The customer repository seen from the provider, on whichever forge it lives. */
 function customerRepo(connection, what) {
     if (connection.platform !== 'gitlab')
         return new customer_repo_1.GitHubCustomerRepo(github(connection, what));
-    if (!connection.token)
-        throw new errors_1.InputError(`no token for the ${what}`, { field: 'token', hint: 'a GitLab project or group access token with api scope' });
-    redact_1.secrets.add(connection.token);
-    return new customer_repo_1.GitLabCustomerRepo(new gitlab_1.GitLabClient({ baseUrl: connection.apiUrl, token: connection.token, sleep: connection.sleep }));
+    const token = tokenFor(connection, what, 'a GitLab project or group access token with api scope');
+    return new customer_repo_1.GitLabCustomerRepo(new gitlab_1.GitLabClient({ baseUrl: connection.apiUrl, token, sleep: connection.sleep }));
 }
 /** The repository's identity, for reporting; a repository the provider cannot see gets no report. */
 async function identityFor(repo, target) {
@@ -65472,6 +65474,7 @@ function valuesFor(file, environment) {
 // dispatcher), deployments, commit statuses and issue/PR comments (reporting back).
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitHubClient = exports.GITHUB_API = void 0;
+exports.issueComments = issueComments;
 const http_1 = __nccwpck_require__(1267);
 const rest_1 = __nccwpck_require__(6397);
 exports.GITHUB_API = 'https://api.github.com';
@@ -65613,8 +65616,20 @@ class GitHubClient {
     async updateIssueComment(repo, commentId, body) {
         return (await this.rest.request('PATCH', this.repoPath(repo, `/issues/comments/${commentId}`), { body: { body } })).body;
     }
+    async deleteIssueComment(repo, commentId) {
+        await this.rest.request('DELETE', this.repoPath(repo, `/issues/comments/${commentId}`));
+    }
 }
 exports.GitHubClient = GitHubClient;
+/** A pull request's (or issue's) comments as a CommentApi, for sticky comments (`syncStickyComment`). */
+function issueComments(client, repo, issue) {
+    return {
+        list: () => client.listIssueComments(repo, issue),
+        create: async (body) => void (await client.createIssueComment(repo, issue, body)),
+        update: async (id, body) => void (await client.updateIssueComment(repo, Number(id), body)),
+        remove: (id) => client.deleteIssueComment(repo, Number(id)),
+    };
+}
 /** GitHub's search qualifiers take ISO 8601 without fractions of a second. */
 function isoSeconds(date) {
     return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -65633,6 +65648,7 @@ function isoSeconds(date) {
 // (metrics), pipeline triggers (the managed-infrastructure dispatcher), commit statuses and MR notes.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GitLabClient = exports.GITLAB_API = void 0;
+exports.mergeRequestNotes = mergeRequestNotes;
 const http_1 = __nccwpck_require__(1267);
 const redact_1 = __nccwpck_require__(1598);
 const rest_1 = __nccwpck_require__(6397);
@@ -65734,12 +65750,24 @@ class GitLabClient {
     async updateMergeRequestNote(project, mr, noteId, body) {
         return (await this.rest.request('PUT', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`), { body: { body } })).body;
     }
+    async deleteMergeRequestNote(project, mr, noteId) {
+        await this.rest.request('DELETE', this.projectPath(project, `/merge_requests/${mr}/notes/${noteId}`));
+    }
     /** Merge requests a deployment shipped (for lead time from merge). */
     async listDeploymentMergeRequests(project, deploymentId) {
         return this.rest.paginate(this.projectPath(project, `/deployments/${deploymentId}/merge_requests`));
     }
 }
 exports.GitLabClient = GitLabClient;
+/** A merge request's notes as a CommentApi, for sticky comments (`syncStickyComment`). */
+function mergeRequestNotes(client, project, mr) {
+    return {
+        list: () => client.listMergeRequestNotes(project, mr),
+        create: async (body) => void (await client.createMergeRequestNote(project, mr, body)),
+        update: async (id, body) => void (await client.updateMergeRequestNote(project, mr, Number(id), body)),
+        remove: (id) => client.deleteMergeRequestNote(project, mr, Number(id)),
+    };
+}
 
 
 /***/ }),
@@ -66674,11 +66702,14 @@ const MIN_SECRET_LENGTH = 4;
 exports.REDACTED = '***';
 class Redactor {
     values = new Set();
+    /** `values`, longest first, kept between calls: redact runs on every log line. */
+    longestFirst;
     listeners = [];
     add(value) {
         if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value))
             return;
         this.values.add(value);
+        this.longestFirst = undefined;
         // Multi-line secrets (PEM keys) also leak line by line.
         for (const line of value.split(/\r?\n/)) {
             if (line.trim().length >= MIN_SECRET_LENGTH && line !== value)
@@ -66695,9 +66726,9 @@ class Redactor {
         if (this.values.size === 0 || !text)
             return text;
         // Longest first so a secret containing another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
         let out = text;
-        for (const value of sorted) {
+        for (const value of this.longestFirst) {
             if (out.includes(value))
                 out = out.split(value).join(exports.REDACTED);
         }
@@ -66705,6 +66736,7 @@ class Redactor {
     }
     clear() {
         this.values.clear();
+        this.longestFirst = undefined;
     }
 }
 exports.Redactor = Redactor;

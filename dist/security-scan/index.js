@@ -59261,11 +59261,14 @@ const MIN_SECRET_LENGTH = 4;
 exports.REDACTED = '***';
 class Redactor {
     values = new Set();
+    /** `values`, longest first, kept between calls: redact runs on every log line. */
+    longestFirst;
     listeners = [];
     add(value) {
         if (!value || value.length < MIN_SECRET_LENGTH || this.values.has(value))
             return;
         this.values.add(value);
+        this.longestFirst = undefined;
         // Multi-line secrets (PEM keys) also leak line by line.
         for (const line of value.split(/\r?\n/)) {
             if (line.trim().length >= MIN_SECRET_LENGTH && line !== value)
@@ -59282,9 +59285,9 @@ class Redactor {
         if (this.values.size === 0 || !text)
             return text;
         // Longest first so a secret containing another is replaced whole.
-        const sorted = [...this.values].sort((a, b) => b.length - a.length);
+        this.longestFirst ??= [...this.values].sort((a, b) => b.length - a.length);
         let out = text;
-        for (const value of sorted) {
+        for (const value of this.longestFirst) {
             if (out.includes(value))
                 out = out.split(value).join(exports.REDACTED);
         }
@@ -59292,6 +59295,7 @@ class Redactor {
     }
     clear() {
         this.values.clear();
+        this.longestFirst = undefined;
     }
 }
 exports.Redactor = Redactor;
@@ -61086,7 +61090,6 @@ function annotationsFor(findings, failOn) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GITHUB_RULES = void 0;
 exports.auditGithubWorkflow = auditGithubWorkflow;
-const model_1 = __nccwpck_require__(764);
 const yaml_lines_1 = __nccwpck_require__(6572);
 exports.GITHUB_RULES = {
     'gha-script-injection': {
@@ -61135,21 +61138,7 @@ function auditGithubWorkflow(text, file, options = {}) {
     const y = (0, yaml_lines_1.parseLocated)(text, file);
     const trusted = new Set([...FIRST_PARTY_OWNERS, ...(options.trustedOwners ?? []).map((o) => o.toLowerCase())]);
     const findings = [];
-    const add = (rule, line, detail) => {
-        const meta = exports.GITHUB_RULES[rule];
-        findings.push({
-            kind: 'sast',
-            rule,
-            title: meta.title,
-            message: `${meta.title}: ${detail}`,
-            severity: meta.severity,
-            file,
-            line,
-            fingerprint: (0, model_1.sha256)(`${rule}\0${file}\0${detail}`),
-            tool: 'paved',
-            help: meta.help,
-        });
-    };
+    const add = (rule, line, detail) => findings.push((0, yaml_lines_1.pipelineFinding)(exports.GITHUB_RULES, rule, file, line, detail));
     if (!(0, yaml_lines_1.isMap)(y.root))
         return findings;
     const triggers = triggerNames((0, yaml_lines_1.getNode)(y.root, 'on'));
@@ -61246,7 +61235,6 @@ function checkPinned(uses, line, where, trusted, add) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.GITLAB_RULES = void 0;
 exports.auditGitlabCi = auditGitlabCi;
-const model_1 = __nccwpck_require__(764);
 const yaml_lines_1 = __nccwpck_require__(6572);
 exports.GITLAB_RULES = {
     'gl-unprotected-deploy': {
@@ -61274,21 +61262,7 @@ const PROTECTING_RULE = /CI_COMMIT_REF_PROTECTED|CI_DEFAULT_BRANCH|CI_COMMIT_TAG
 function auditGitlabCi(text, file) {
     const y = (0, yaml_lines_1.parseLocated)(text, file);
     const findings = [];
-    const add = (rule, line, detail, severity) => {
-        const meta = exports.GITLAB_RULES[rule];
-        findings.push({
-            kind: 'sast',
-            rule,
-            title: meta.title,
-            message: `${meta.title}: ${detail}`,
-            severity: severity ?? meta.severity,
-            file,
-            line,
-            fingerprint: (0, model_1.sha256)(`${rule}\0${file}\0${detail}`),
-            tool: 'paved',
-            help: meta.help,
-        });
-    };
+    const add = (rule, line, detail, severity) => findings.push((0, yaml_lines_1.pipelineFinding)(exports.GITLAB_RULES, rule, file, line, detail, severity));
     if (!(0, yaml_lines_1.isMap)(y.root))
         return findings;
     for (const [section, node] of [['before_script', (0, yaml_lines_1.getNode)(y.root, 'before_script')], ['after_script', (0, yaml_lines_1.getNode)(y.root, 'after_script')]]) {
@@ -61563,7 +61537,8 @@ function scanSast(options) {
 
 "use strict";
 
-// YAML parsing that keeps line numbers, for checks that point at the offending line of a pipeline file.
+// YAML parsing that keeps line numbers, for checks that point at the offending line of a pipeline file,
+// and the finding those checks report.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isScalar = exports.isSeq = exports.isMap = void 0;
 exports.parseLocated = parseLocated;
@@ -61573,11 +61548,13 @@ exports.entries = entries;
 exports.scalar = scalar;
 exports.items = items;
 exports.lineContaining = lineContaining;
+exports.pipelineFinding = pipelineFinding;
 const yaml_1 = __nccwpck_require__(8815);
 Object.defineProperty(exports, "isMap", ({ enumerable: true, get: function () { return yaml_1.isMap; } }));
 Object.defineProperty(exports, "isScalar", ({ enumerable: true, get: function () { return yaml_1.isScalar; } }));
 Object.defineProperty(exports, "isSeq", ({ enumerable: true, get: function () { return yaml_1.isSeq; } }));
 const errors_1 = __nccwpck_require__(6316);
+const model_1 = __nccwpck_require__(764);
 const gitlabTags = [{ tag: '!reference', collection: 'seq', resolve: (value) => value }];
 /**
  * Parses a YAML file keeping line numbers. GitLab CI components put a `spec:` header document before
@@ -61631,6 +61608,22 @@ function lineContaining(lines, needle, from) {
         if (lines[i].includes(needle))
             return i + 1;
     return from;
+}
+/** A built-in pipeline check's finding; the fingerprint follows rule, file and detail, never the line. */
+function pipelineFinding(rules, rule, file, line, detail, severity) {
+    const meta = rules[rule];
+    return {
+        kind: 'sast',
+        rule,
+        title: meta.title,
+        message: `${meta.title}: ${detail}`,
+        severity: severity ?? meta.severity,
+        file,
+        line,
+        fingerprint: (0, model_1.sha256)(`${rule}\0${file}\0${detail}`),
+        tool: 'paved',
+        help: meta.help,
+    };
 }
 
 
